@@ -1,0 +1,178 @@
+"""Shared fixtures: one emulator for the whole session, playbook runs, AWS read-back, request log.
+
+The emulator is tests/emulator.py (moto's server with the documented patches) on a free loopback
+port, with its request recorder on, so a test can prove which API calls a run made.
+"""
+
+import base64
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import boto3
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+ANSIBLE_PLAYBOOK = str(Path(sys.executable).with_name("ansible-playbook"))
+# Reads are Describe/List/Get (and the like); everything else changes AWS.
+READ_ACTION = re.compile(r"^(Describe|List|Get|Head|Search|Lookup|Batch(Get|Check))")
+ENV_REGIONS = {"dev": "eu-west-1", "staging": "us-west-2", "prod": "us-east-1"}
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Emulator:
+    def __init__(self, tmp_dir):
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = Path(tmp_dir) / "requests.jsonl"
+        env = dict(os.environ, MOTO_ENABLE_RECORDING="true", MOTO_RECORDER_FILEPATH=str(self.log))
+        self.process = subprocess.Popen(
+            [sys.executable, str(REPO / "tests" / "emulator.py"), "--port", str(self.port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.time() + 30
+        while True:
+            try:
+                self._post("/moto-api/recorder/stop-recording")
+                break
+            except OSError:
+                if time.time() > deadline or self.process.poll() is not None:
+                    raise RuntimeError("the emulator did not start")
+                time.sleep(0.2)
+
+    def _post(self, path):
+        urllib.request.urlopen(urllib.request.Request(self.url + path, method="POST"), timeout=30).read()
+
+    def reset(self):
+        """Forget every resource (and the recording): a fresh, empty AWS."""
+        self._post("/moto-api/reset")
+        self._post("/moto-api/recorder/reset-recording")
+
+    def start_recording(self):
+        self._post("/moto-api/recorder/reset-recording")
+        self._post("/moto-api/recorder/start-recording")
+
+    def stop_recording(self):
+        """Stop recording and return the recorded API actions, in order."""
+        self._post("/moto-api/recorder/stop-recording")
+        actions = []
+        if self.log.exists():
+            for line in self.log.read_text().splitlines():
+                if line.strip():
+                    actions.append(action_of(json.loads(line)))
+        return [a for a in actions if a]
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def action_of(request):
+    """The API action of one recorded request: query/form and JSON APIs by name, REST ones by method and path."""
+    headers = request.get("headers") or {}
+    target = headers.get("X-Amz-Target")
+    if target:
+        return target.split(".")[-1]
+    body = request.get("body") or ""
+    if request.get("body_encoded"):
+        body = base64.b64decode(body).decode("utf-8", "replace")
+    url = urllib.parse.urlsplit(request.get("url", ""))
+    if url.path.startswith("/moto-api"):
+        return None
+    params = urllib.parse.parse_qs(url.query)
+    if "Action=" in body:
+        params.update(urllib.parse.parse_qs(body))
+    if "Action" in params:
+        return params["Action"][0]
+    return f"{request.get('method', 'GET')} {url.path}"
+
+
+# REST calls that read although they are POSTs (Route 53's batch tag listing).
+REST_READS = re.compile(r"^POST /2013-04-01/tags/hostedzone$")
+
+
+def writes(actions):
+    """The calls among `actions` that change AWS."""
+    return [
+        a for a in actions if not (READ_ACTION.match(a) or a.startswith(("GET ", "HEAD ")) or REST_READS.match(a))
+    ]
+
+
+@dataclass
+class Run:
+    rc: int
+    output: str
+
+    @property
+    def changed(self):
+        """Sum of changed= over every host of the PLAY RECAP."""
+        return sum(int(n) for n in re.findall(r"\schanged=(\d+)", self.output))
+
+    @property
+    def failed(self):
+        return self.rc != 0
+
+
+@pytest.fixture(scope="session")
+def emulator(tmp_path_factory):
+    emulator = Emulator(tmp_path_factory.mktemp("emulator"))
+    saved = {k: os.environ.get(k) for k in ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
+    os.environ.update(
+        AWS_ENDPOINT_URL=emulator.url,
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWS_DEFAULT_REGION="eu-west-1",
+        AWS_CONFIG_FILE=os.devnull,
+        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+    )
+    for var in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_DEFAULT_PROFILE"):
+        os.environ.pop(var, None)
+    yield emulator
+    emulator.stop()
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+def run_playbook(playbook, *envs, extra_vars=None, check=False, verbosity=0, timeout=1800):
+    """Run a playbook from the repository root against the given environments' inventories."""
+    cmd = [ANSIBLE_PLAYBOOK, playbook]
+    for env in envs:
+        cmd += ["-i", f"inventories/{env}"]
+    if extra_vars:
+        cmd += ["-e", json.dumps(extra_vars)]
+    if check:
+        cmd += ["--check", "--diff"]
+    if verbosity:
+        cmd.append("-" + "v" * verbosity)
+    proc = subprocess.run(
+        cmd, cwd=REPO, capture_output=True, text=True, timeout=timeout, env=dict(os.environ, ANSIBLE_NOCOLOR="1")
+    )
+    return Run(proc.returncode, proc.stdout + proc.stderr)
+
+
+@pytest.fixture(scope="session")
+def aws(emulator):
+    """boto3 clients against the emulator: aws('ec2', 'dev') or aws('ec2', region='us-east-1')."""
+
+    def client(service, env=None, region=None):
+        return boto3.client(service, region_name=region or ENV_REGIONS[env], endpoint_url=emulator.url)
+
+    return client
