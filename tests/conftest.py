@@ -176,3 +176,34 @@ def aws(emulator):
         return boto3.client(service, region_name=region or ENV_REGIONS[env], endpoint_url=emulator.url)
 
     return client
+
+
+@dataclass
+class Deployment:
+    first: Run
+    rerun: Run
+    rerun_calls: list
+    check: Run
+
+
+@pytest.fixture(scope="session")
+def platform(emulator):
+    """dev, staging and prod deployed in one run on an empty emulator, then re-run (recorded) and run in
+    check mode. Read-only tests share it; tests that change or delete AWS state come after them."""
+    emulator.reset()
+    first = run_playbook("site.yml", "dev", "staging", "prod")
+    assert not first.failed, first.output[-5000:]
+    emulator.start_recording()
+    rerun = run_playbook("site.yml", "dev", "staging", "prod", verbosity=1)
+    calls = emulator.stop_recording()
+    check = run_playbook("site.yml", "dev", "staging", "prod", check=True)
+    return Deployment(first, rerun, calls, check)
+
+
+def tags_of(resource, key="Tags"):
+    """AWS's [{'Key': k, 'Value': v}] as a dict."""
+    return {t["Key"]: t["Value"] for t in resource.get(key) or []}
+
+
+def contract_tags(env):
+    return {"Environment": env, "Project": "payment-processing", "ManagedBy": "ansible"}
