@@ -35,13 +35,15 @@ stop:
 	@source scripts/emulator-env.sh stop
 
 unit: venv
-	$(BIN)/pytest tests/unit
+	$(BIN)/pytest tests/unit --cov --cov-report=term-missing
 
 lint: venv
 	$(BIN)/ansible-lint --profile production
 
-test: venv
-	$(BIN)/pytest tests
+# Everything: lint, the plugins' unit tests at 100% line and branch coverage, then the integration
+# suite, which starts and stops its own emulator on a free loopback port.
+test: lint unit
+	$(BIN)/pytest tests/integration
 
 bench: venv
 	$(BIN)/python tests/bench.py
