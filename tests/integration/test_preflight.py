@@ -1,4 +1,6 @@
-"""Bad input fails early and clearly, naming the variable, with zero AWS write calls (from the request log)."""
+"""Bad input fails early and clearly, naming the variable, with zero AWS write calls (from the request log).
+
+These tests leave the emulator as they found it, so they can share it with the deployed platform."""
 
 import pytest
 
@@ -33,12 +35,10 @@ def assert_refused_without_writes(emulator, extra_vars, variable, expected=None)
 
 @pytest.mark.parametrize("extra_vars,variable", BAD_INPUTS.values(), ids=list(BAD_INPUTS))
 def test_bad_input_fails_before_any_write(emulator, extra_vars, variable):
-    emulator.reset()
     assert_refused_without_writes(emulator, extra_vars, variable)
 
 
 def test_messages_name_the_value_the_rule_and_the_fix(emulator):
-    emulator.reset()
     run = assert_refused_without_writes(emulator, {"payment_vpc_cidr": "10.0.5.0/16"}, "payment_vpc_cidr", "10.0.5.0/16")
     assert "host bits" in run.output and "Fix: set payment_vpc_cidr to '10.0.0.0/16'" in run.output
     run = assert_refused_without_writes(emulator, {"payment_vpc_cidr": "10.2.0.0/16"}, "payment_vpc_cidr", "prod")
@@ -46,13 +46,15 @@ def test_messages_name_the_value_the_rule_and_the_fix(emulator):
 
 
 def test_overlap_with_a_vpc_the_collection_does_not_own(emulator, aws):
-    emulator.reset()
-    foreign = aws("ec2", "dev").create_vpc(CidrBlock="10.0.128.0/17")["Vpc"]["VpcId"]
-    assert_refused_without_writes(emulator, None, "payment_vpc_cidr", foreign)
+    ec2 = aws("ec2", "dev")
+    foreign = ec2.create_vpc(CidrBlock="10.0.128.0/17")["Vpc"]["VpcId"]
+    try:
+        assert_refused_without_writes(emulator, None, "payment_vpc_cidr", foreign)
+    finally:
+        ec2.delete_vpc(VpcId=foreign)
 
 
 def test_one_bad_environment_stops_every_environment_of_the_run(emulator):
-    emulator.reset()
     emulator.start_recording()
     run = run_playbook("site.yml", "dev", "staging", extra_vars={"payment_scaling_cpu_threshold": 0})
     calls = emulator.stop_recording()
