@@ -207,3 +207,18 @@ def tags_of(resource, key="Tags"):
 
 def contract_tags(env):
     return {"Environment": env, "Project": "payment-processing", "ManagedBy": "ansible"}
+
+
+def recorded_bodies(emulator, action):
+    """The decoded request bodies of every `action` call in the last recording (after stop_recording)."""
+    bodies = []
+    if emulator.log.exists():
+        for line in emulator.log.read_text().splitlines():
+            if line.strip():
+                request = json.loads(line)
+                if action_of(request) == action:
+                    body = request.get("body") or ""
+                    if request.get("body_encoded"):
+                        body = base64.b64decode(body).decode("utf-8", "replace")
+                    bodies.append(body)
+    return bodies

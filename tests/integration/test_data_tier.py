@@ -1,0 +1,200 @@
+"""The data tier (role payments.platform.rds) of dev, read back from AWS: deploy, re-run, absent path.
+
+One module-scoped deploy of dev on an emptied emulator, recorded so that settings moto does not keep
+are proven from the requests the roles sent; then a recorded re-run at -v. The absent path runs last.
+"""
+
+import json
+import time
+import urllib.parse
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import REPO, contract_tags, recorded_bodies, run_playbook, tags_of, writes
+
+ENV = "dev"
+PREFIX = f"{ENV}-payment"
+CLUSTER = f"{PREFIX}-db-cluster"
+INSTANCES = [f"{PREFIX}-db-1", f"{PREFIX}-db-2"]
+SECRET = f"{PREFIX}-db-credentials"
+SUBNET_GROUP = f"{PREFIX}-db-subnets"
+PARAMS = f"{PREFIX}-db-params"
+DEFAULTS = yaml.safe_load((REPO / "roles" / "rds" / "defaults" / "main.yml").read_text())
+ABSENT_PLAYBOOK = str(Path(__file__).parent / "playbooks" / "rds_absent.yml")
+
+
+@dataclass
+class DataTier:
+    first: object
+    first_seconds: float
+    create_instance_requests: list
+    create_cluster_requests: list
+    password: str
+    rerun: object
+    rerun_seconds: float
+    rerun_calls: list
+    rerun_password: str
+
+
+def form(body):
+    """A recorded query-API body as {name: value}."""
+    return {k: v[0] for k, v in urllib.parse.parse_qs(body, keep_blank_values=True).items()}
+
+
+def read_secret(aws):
+    return json.loads(aws("secretsmanager", ENV).get_secret_value(SecretId=SECRET)["SecretString"])
+
+
+@pytest.fixture(scope="module")
+def data_tier(emulator, aws):
+    emulator.reset()
+    emulator.start_recording()
+    start = time.monotonic()
+    first = run_playbook("site.yml", ENV, verbosity=1)
+    first_seconds = time.monotonic() - start
+    emulator.stop_recording()
+    if first.failed:
+        pytest.fail("deploy failed:\n" + first.output[-5000:])
+    create_instances = [form(b) for b in recorded_bodies(emulator, "CreateDBInstance")]
+    create_clusters = [form(b) for b in recorded_bodies(emulator, "CreateDBCluster")]
+    password = read_secret(aws)["password"]
+
+    emulator.start_recording()
+    start = time.monotonic()
+    rerun = run_playbook("site.yml", ENV, verbosity=1)
+    rerun_seconds = time.monotonic() - start
+    rerun_calls = emulator.stop_recording()
+    print(f"dev deploy {first_seconds:.0f} s, re-run {rerun_seconds:.0f} s")
+    return DataTier(
+        first, first_seconds, create_instances, create_clusters, password,
+        rerun, rerun_seconds, rerun_calls, read_secret(aws)["password"],
+    )
+
+
+def db_security_group_id(aws):
+    groups = aws("ec2", ENV).describe_security_groups(
+        Filters=[{"Name": "group-name", "Values": [f"{PREFIX}-db-sg"]}]
+    )["SecurityGroups"]
+    assert len(groups) == 1
+    return groups[0]["GroupId"]
+
+
+def cluster_of(aws):
+    return aws("rds", ENV).describe_db_clusters(DBClusterIdentifier=CLUSTER)["DBClusters"][0]
+
+
+def test_cluster(data_tier, aws):
+    cluster = cluster_of(aws)
+    assert cluster["Engine"] == "aurora-postgresql"
+    assert cluster["EngineVersion"] == DEFAULTS["rds_engine_version"]
+    assert cluster["StorageEncrypted"] is True
+    assert cluster["BackupRetentionPeriod"] == 7
+    assert cluster["PreferredBackupWindow"] == DEFAULTS["rds_backup_window"]
+    assert cluster["PreferredMaintenanceWindow"] == DEFAULTS["rds_maintenance_window"]
+    assert cluster["CopyTagsToSnapshot"] is True
+    assert cluster["EnabledCloudwatchLogsExports"] == ["postgresql"]
+    assert cluster["DeletionProtection"] is False
+    assert cluster["DBSubnetGroup"] == SUBNET_GROUP
+    assert cluster["DBClusterParameterGroup"] == PARAMS
+    assert [g["VpcSecurityGroupId"] for g in cluster["VpcSecurityGroups"]] == [db_security_group_id(aws)]
+    assert cluster["DatabaseName"] == "payments"
+    assert cluster["Port"] == 5432
+    assert cluster["MasterUsername"] == read_secret(aws)["username"] == "payment_admin"
+    assert tags_of(cluster, "TagList") == contract_tags(ENV)
+
+
+def test_cluster_was_created_with_the_stored_password(data_tier):
+    # moto never returns a password; the request the role sent shows which one the cluster got.
+    assert len(data_tier.create_cluster_requests) == 1
+    assert data_tier.create_cluster_requests[0]["MasterUserPassword"] == data_tier.password
+
+
+def test_parameter_group_forces_tls(data_tier, aws):
+    rds = aws("rds", ENV)
+    group = rds.describe_db_cluster_parameter_groups(DBClusterParameterGroupName=PARAMS)["DBClusterParameterGroups"][0]
+    major = DEFAULTS["rds_engine_version"].split(".")[0]
+    assert group["DBParameterGroupFamily"] == f"aurora-postgresql{major}" == DEFAULTS["rds_parameter_group_family"]
+    parameters = {p["ParameterName"]: p for p in rds.describe_db_cluster_parameters(DBClusterParameterGroupName=PARAMS)["Parameters"]}
+    assert parameters["rds.force_ssl"]["ParameterValue"] == "1"
+    assert tags_of(rds.list_tags_for_resource(ResourceName=group["DBClusterParameterGroupArn"]), "TagList") == contract_tags(ENV)
+
+
+def test_subnet_group_spans_the_private_subnets(data_tier, aws):
+    private = aws("ec2", ENV).describe_subnets(
+        Filters=[{"Name": "tag:Name", "Values": [f"{PREFIX}-private-{n}" for n in (1, 2, 3)]}]
+    )["Subnets"]
+    assert len(private) == 3
+    group = aws("rds", ENV).describe_db_subnet_groups(DBSubnetGroupName=SUBNET_GROUP)["DBSubnetGroups"][0]
+    assert sorted(s["SubnetIdentifier"] for s in group["Subnets"]) == sorted(s["SubnetId"] for s in private)
+    assert tags_of(aws("rds", ENV).list_tags_for_resource(ResourceName=group["DBSubnetGroupArn"]), "TagList") == contract_tags(ENV)
+
+
+def test_writer_and_reader_in_different_zones(data_tier, aws):
+    rds = aws("rds", ENV)
+    members = {m["DBInstanceIdentifier"]: m["IsClusterWriter"] for m in cluster_of(aws)["DBClusterMembers"]}
+    assert members == {INSTANCES[0]: True, INSTANCES[1]: False}
+    zones = sorted(z["ZoneName"] for z in aws("ec2", ENV).describe_availability_zones()["AvailabilityZones"])
+    for index, instance_id in enumerate(INSTANCES):
+        instance = rds.describe_db_instances(DBInstanceIdentifier=instance_id)["DBInstances"][0]
+        assert instance["DBClusterIdentifier"] == CLUSTER
+        assert instance["Engine"] == "aurora-postgresql"
+        assert instance["DBInstanceClass"] == "db.t3.medium"
+        assert instance["AvailabilityZone"] == zones[index]
+        assert instance["PubliclyAccessible"] is False
+        assert instance["PerformanceInsightsEnabled"] is True
+        assert instance["PromotionTier"] == index
+        assert tags_of(instance, "TagList") == contract_tags(ENV)
+
+
+def test_performance_insights_was_requested(data_tier):
+    # Proven from the requests too, not only from the emulator's (patched) model.
+    requests = {r["DBInstanceIdentifier"]: r for r in data_tier.create_instance_requests}
+    assert sorted(requests) == INSTANCES
+    for request in requests.values():
+        assert request["EnablePerformanceInsights"] == "true"
+        assert request["PerformanceInsightsRetentionPeriod"] == "7"
+        assert request["PubliclyAccessible"] == "false"
+
+
+def test_secret(data_tier, aws):
+    secret = read_secret(aws)
+    assert set(secret) == {"username", "password", "host", "port", "dbname"}
+    assert secret["host"] == cluster_of(aws)["Endpoint"]
+    assert secret["port"] == 5432
+    assert secret["dbname"] == "payments"
+    assert len(secret["password"]) >= 32
+    assert not set(secret["password"]) & set('/@" ')
+    described = aws("secretsmanager", ENV).describe_secret(SecretId=SECRET)
+    assert tags_of(described) == contract_tags(ENV)
+
+
+def test_rerun_changes_nothing(data_tier):
+    assert not data_tier.rerun.failed, data_tier.rerun.output[-5000:]
+    assert data_tier.rerun.changed == 0
+    assert [c for c in writes(data_tier.rerun_calls) if "DB" in c or "Secret" in c] == []
+    assert data_tier.rerun_password == data_tier.password
+
+
+def test_password_never_in_output(data_tier):
+    for run in (data_tier.first, data_tier.rerun):
+        assert data_tier.password not in run.output
+
+
+def test_absent_path_leaves_nothing(data_tier, aws):
+    removed = run_playbook(ABSENT_PLAYBOOK, ENV, verbosity=1)
+    assert not removed.failed, removed.output[-5000:]
+    assert data_tier.password not in removed.output
+    rds = aws("rds", ENV)
+    assert rds.describe_db_clusters()["DBClusters"] == []
+    assert rds.describe_db_instances()["DBInstances"] == []
+    assert SUBNET_GROUP not in [g["DBSubnetGroupName"] for g in rds.describe_db_subnet_groups()["DBSubnetGroups"]]
+    assert PARAMS not in [g["DBClusterParameterGroupName"] for g in rds.describe_db_cluster_parameter_groups()["DBClusterParameterGroups"]]
+    # Deleted without a recovery window: not even scheduled for deletion.
+    assert aws("secretsmanager", ENV).list_secrets(IncludePlannedDeletion=True)["SecretList"] == []
+
+    again = run_playbook(ABSENT_PLAYBOOK, ENV)
+    assert not again.failed, again.output[-5000:]
+    assert again.changed == 0
