@@ -181,23 +181,32 @@ def aws(emulator):
 @dataclass
 class Deployment:
     first: Run
+    first_requests: list  # (action, decoded body) of every call the first run made
     rerun: Run
     rerun_calls: list
     check: Run
 
+    def bodies(self, action):
+        """The request bodies of every `action` call of the first run."""
+        return [body for name, body in self.first_requests if name == action]
+
 
 @pytest.fixture(scope="session")
 def platform(emulator):
-    """dev, staging and prod deployed in one run on an empty emulator, then re-run (recorded) and run in
-    check mode. Read-only tests share it; tests that change or delete AWS state come after them."""
+    """dev, staging and prod deployed in one run on an empty emulator (recorded, at -v), then re-run
+    (recorded, at -v) and run in check mode. Read-only tests share it; tests that change AWS put back
+    what they changed, and the teardown tests run last."""
     emulator.reset()
-    first = run_playbook("site.yml", "dev", "staging", "prod")
+    emulator.start_recording()
+    first = run_playbook("site.yml", "dev", "staging", "prod", verbosity=1)
+    emulator.stop_recording()
     assert not first.failed, first.output[-5000:]
+    first_requests = recorded_requests(emulator)
     emulator.start_recording()
     rerun = run_playbook("site.yml", "dev", "staging", "prod", verbosity=1)
     calls = emulator.stop_recording()
     check = run_playbook("site.yml", "dev", "staging", "prod", check=True)
-    return Deployment(first, rerun, calls, check)
+    return Deployment(first, first_requests, rerun, calls, check)
 
 
 def tags_of(resource, key="Tags"):
@@ -209,16 +218,15 @@ def contract_tags(env):
     return {"Environment": env, "Project": "payment-processing", "ManagedBy": "ansible"}
 
 
-def recorded_bodies(emulator, action):
-    """The decoded request bodies of every `action` call in the last recording (after stop_recording)."""
-    bodies = []
+def recorded_requests(emulator):
+    """(action, decoded body) of every call in the last recording (after stop_recording)."""
+    requests = []
     if emulator.log.exists():
         for line in emulator.log.read_text().splitlines():
             if line.strip():
                 request = json.loads(line)
-                if action_of(request) == action:
-                    body = request.get("body") or ""
-                    if request.get("body_encoded"):
-                        body = base64.b64decode(body).decode("utf-8", "replace")
-                    bodies.append(body)
-    return bodies
+                body = request.get("body") or ""
+                if request.get("body_encoded"):
+                    body = base64.b64decode(body).decode("utf-8", "replace")
+                requests.append((action_of(request), body))
+    return requests

@@ -1,19 +1,16 @@
-"""The data tier (role payments.platform.rds) of dev, read back from AWS: deploy, re-run, absent path.
+"""The data tier (role payments.platform.rds) of dev, read back from AWS from the shared deployment.
 
-One module-scoped deploy of dev on an emptied emulator, recorded so that settings moto does not keep
-are proven from the requests the roles sent; then a recorded re-run at -v. The absent path runs last.
+The absent path is proven by the teardown tests (tests/integration/test_zz_teardown.py).
 """
 
 import json
-import time
 import urllib.parse
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import REPO, contract_tags, recorded_bodies, run_playbook, tags_of, writes
+from conftest import REPO, contract_tags, tags_of, writes
 
 ENV = "dev"
 PREFIX = f"{ENV}-payment"
@@ -23,20 +20,20 @@ SECRET = f"{PREFIX}-db-credentials"
 SUBNET_GROUP = f"{PREFIX}-db-subnets"
 PARAMS = f"{PREFIX}-db-params"
 DEFAULTS = yaml.safe_load((REPO / "roles" / "rds" / "defaults" / "main.yml").read_text())
-ABSENT_PLAYBOOK = str(Path(__file__).parent / "playbooks" / "rds_absent.yml")
 
 
 @dataclass
 class DataTier:
     first: object
-    first_seconds: float
     create_instance_requests: list
     create_cluster_requests: list
     password: str
     rerun: object
-    rerun_seconds: float
     rerun_calls: list
-    rerun_password: str
+
+
+def read_secret(aws):
+    return json.loads(aws("secretsmanager", ENV).get_secret_value(SecretId=SECRET)["SecretString"])
 
 
 def form(body):
@@ -44,33 +41,19 @@ def form(body):
     return {k: v[0] for k, v in urllib.parse.parse_qs(body, keep_blank_values=True).items()}
 
 
-def read_secret(aws):
-    return json.loads(aws("secretsmanager", ENV).get_secret_value(SecretId=SECRET)["SecretString"])
-
-
 @pytest.fixture(scope="module")
-def data_tier(emulator, aws):
-    emulator.reset()
-    emulator.start_recording()
-    start = time.monotonic()
-    first = run_playbook("site.yml", ENV, verbosity=1)
-    first_seconds = time.monotonic() - start
-    emulator.stop_recording()
-    if first.failed:
-        pytest.fail("deploy failed:\n" + first.output[-5000:])
-    create_instances = [form(b) for b in recorded_bodies(emulator, "CreateDBInstance")]
-    create_clusters = [form(b) for b in recorded_bodies(emulator, "CreateDBCluster")]
-    password = read_secret(aws)["password"]
+def data_tier(platform, aws):
+    """dev's part of the shared deployment; settings moto does not keep are proven from the requests."""
+    def requests(action, key):
+        return [r for r in map(form, platform.bodies(action)) if r.get(key, "").startswith(PREFIX)]
 
-    emulator.start_recording()
-    start = time.monotonic()
-    rerun = run_playbook("site.yml", ENV, verbosity=1)
-    rerun_seconds = time.monotonic() - start
-    rerun_calls = emulator.stop_recording()
-    print(f"dev deploy {first_seconds:.0f} s, re-run {rerun_seconds:.0f} s")
     return DataTier(
-        first, first_seconds, create_instances, create_clusters, password,
-        rerun, rerun_seconds, rerun_calls, read_secret(aws)["password"],
+        platform.first,
+        requests("CreateDBInstance", "DBInstanceIdentifier"),
+        requests("CreateDBCluster", "DBClusterIdentifier"),
+        read_secret(aws)["password"],
+        platform.rerun,
+        platform.rerun_calls,
     )
 
 
@@ -171,30 +154,14 @@ def test_secret(data_tier, aws):
     assert tags_of(described) == contract_tags(ENV)
 
 
-def test_rerun_changes_nothing(data_tier):
+def test_rerun_changes_nothing_and_keeps_the_password(data_tier):
     assert not data_tier.rerun.failed, data_tier.rerun.output[-5000:]
     assert data_tier.rerun.changed == 0
     assert [c for c in writes(data_tier.rerun_calls) if "DB" in c or "Secret" in c] == []
-    assert data_tier.rerun_password == data_tier.password
+    # The secret still holds the password the cluster was created with.
+    assert data_tier.create_cluster_requests[0]["MasterUserPassword"] == data_tier.password
 
 
 def test_password_never_in_output(data_tier):
     for run in (data_tier.first, data_tier.rerun):
         assert data_tier.password not in run.output
-
-
-def test_absent_path_leaves_nothing(data_tier, aws):
-    removed = run_playbook(ABSENT_PLAYBOOK, ENV, verbosity=1)
-    assert not removed.failed, removed.output[-5000:]
-    assert data_tier.password not in removed.output
-    rds = aws("rds", ENV)
-    assert rds.describe_db_clusters()["DBClusters"] == []
-    assert rds.describe_db_instances()["DBInstances"] == []
-    assert SUBNET_GROUP not in [g["DBSubnetGroupName"] for g in rds.describe_db_subnet_groups()["DBSubnetGroups"]]
-    assert PARAMS not in [g["DBClusterParameterGroupName"] for g in rds.describe_db_cluster_parameter_groups()["DBClusterParameterGroups"]]
-    # Deleted without a recovery window: not even scheduled for deletion.
-    assert aws("secretsmanager", ENV).list_secrets(IncludePlannedDeletion=True)["SecretList"] == []
-
-    again = run_playbook(ABSENT_PLAYBOOK, ENV)
-    assert not again.failed, again.output[-5000:]
-    assert again.changed == 0
