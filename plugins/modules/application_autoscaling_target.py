@@ -135,42 +135,7 @@ except ImportError:
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
-
-class ScalableTarget:
-    def __init__(self, module):
-        self.module = module
-        self.client = module.client("application-autoscaling")
-        p = module.params
-        self.key = dict(
-            ServiceNamespace=p["service_namespace"], ResourceId=p["resource_id"], ScalableDimension=p["scalable_dimension"]
-        )
-
-    def _call(self, action, **kwargs):
-        try:
-            return getattr(self.client, action)(**kwargs)
-        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-            self.module.fail_json_aws(e, msg=f"{action} failed for {self.key['ResourceId']}")
-
-    def target(self):
-        response = self._call(
-            "describe_scalable_targets",
-            ServiceNamespace=self.key["ServiceNamespace"],
-            ResourceIds=[self.key["ResourceId"]],
-            ScalableDimension=self.key["ScalableDimension"],
-        )
-        return next((t for t in response["ScalableTargets"] if t["ResourceId"] == self.key["ResourceId"]), None)
-
-    def policies(self):
-        paginator = self.client.get_paginator("describe_scaling_policies")
-        try:
-            found = paginator.paginate(**self.key).build_full_result()["ScalingPolicies"]
-        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-            self.module.fail_json_aws(e, msg=f"Could not list the scaling policies of {self.key['ResourceId']}")
-        return [
-            p for p in found
-            if p["ResourceId"] == self.key["ResourceId"] and p["ScalableDimension"] == self.key["ScalableDimension"]
-        ]
+from ansible_collections.payments.platform.plugins.module_utils.autoscaling import ScalableTarget
 
 
 def wanted_configuration(policy):

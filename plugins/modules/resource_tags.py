@@ -92,7 +92,8 @@ def main():
             module.fail_json(msg=f"Unsupported resource {arn}: only ECR repositories and CloudWatch alarms")
         service, region = parts[2], parts[3]
         names = SERVICES[service]
-        client = clients.setdefault((service, region), module.client(service, region=region))
+        # One client per service and region (module.client is only called on a miss).
+        client = clients.get((service, region)) or clients.setdefault((service, region), module.client(service, region=region))
         try:
             current = boto3_tag_list_to_ansible_dict(client.list_tags_for_resource(**{names["arn"]: arn})[names["tags"]])
         except is_boto3_error_code(names["missing"]) as e:
