@@ -12,7 +12,8 @@ import pytest
 
 from conftest import REPO
 
-ROLES = sorted(p.parent.parent.name for p in REPO.glob("roles/*/molecule/default/molecule.yml"))
+# roles/<role>/molecule/default/molecule.yml
+ROLES = sorted(p.parents[2].name for p in REPO.glob("roles/*/molecule/default/molecule.yml"))
 
 
 @pytest.mark.parametrize("role", ROLES)
