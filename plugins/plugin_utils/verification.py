@@ -1,0 +1,942 @@
+# -*- coding: utf-8 -*-
+"""Post-deploy verification of one payment environment: every check, from what the read-only AWS modules returned.
+
+Used by the filter payments.platform.verify_checks (plugins/filter/verify_checks.py), which documents the input.
+A check is {"check", "status", "detail", "fix"}: status "pass", "warn" (a state AWS legitimately shows for a while
+after a deploy, such as a deployment still in progress; it does not fail the run) or "fail" (definitely wrong).
+"""
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Mapping
+
+from ansible_collections.payments.platform.plugins.filter.reachability import (
+    analyse,
+    internet_gateway_route,
+    route_table_of,
+)
+
+PASS, WARN, FAIL = "pass", "warn", "fail"
+ANYWHERE = "0.0.0.0/0"
+# Route targets a private subnet may have besides the VPC's local route: gateway endpoints (S3) only.
+ENDPOINT_GATEWAY_PREFIX = "vpce-"
+# Endpoint states that settle by themselves right after a deploy.
+ENDPOINT_SETTLING_STATES = ("pending", "pendingacceptance")
+# Target health states that settle by themselves (registration, deregistration, health checks disabled).
+TARGET_SETTLING_STATES = ("initial", "draining", "unavailable")
+ROUTE_TARGET_KEYS = (
+    "gateway_id", "nat_gateway_id", "transit_gateway_id", "network_interface_id", "instance_id",
+    "vpc_peering_connection_id", "egress_only_internet_gateway_id", "carrier_gateway_id", "local_gateway_id",
+    "core_network_arn",
+)
+REQUIRED_EXPECTED = (
+    "name_prefix", "environment", "region", "zone_name", "az_count", "container_name", "container_port",
+    "db_port", "min_count", "max_count", "cpu_threshold", "forward_paths", "endpoint_services",
+    "allowed_wildcard_actions", "flows", "deploy_command",
+)
+
+
+def check(name, status, detail, fix=""):
+    return {"check": name, "status": status, "detail": detail, "fix": fix if status != PASS else ""}
+
+
+def _list(value):
+    """AWS policy fields and similar: a single value or a list, as a list."""
+    if value is None:
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def _dns(name):
+    """A DNS name as Route 53 and the other services compare it: lower case, no trailing dot."""
+    return (name or "").strip().lower().rstrip(".")
+
+
+class Reads:
+    """The registered results of the role's read tasks, with what failed or was skipped."""
+
+    def __init__(self, reads):
+        self.raw = reads
+
+    def get(self, name):
+        """(result dict, problem): problem is None when the read succeeded."""
+        result = self.raw.get(name)
+        if not isinstance(result, Mapping):
+            return {}, "it was not read"
+        if result.get("skipped"):
+            return {}, "it was not read (%s)" % (result.get("skip_reason") or "skipped")
+        if result.get("failed"):
+            return {}, "reading it failed: %s" % (result.get("msg") or "no message")
+        return result, None
+
+
+class Environment:
+    """Everything the checks need, picked out of the reads once."""
+
+    def __init__(self, reads, expected):
+        self.reads = Reads(reads)
+        self.x = expected
+        prefix = expected["name_prefix"]
+        self.prefix = prefix
+        self.deploy = expected["deploy_command"]
+
+        vpcs, self.vpc_problem = self.reads.get("vpc")
+        self.vpcs = vpcs.get("vpcs") or []
+        self.vpc = self.vpcs[0] if len(self.vpcs) == 1 else None
+
+        subnets, self.subnets_problem = self.reads.get("subnets")
+        self.subnets = subnets.get("subnets") or []
+        self.tier_subnets = {tier: self._tier(tier) for tier in ("public", "private")}
+
+        tables, self.route_tables_problem = self.reads.get("route_tables")
+        self.route_tables = tables.get("route_tables") or []
+
+        groups, self.groups_problem = self.reads.get("security_groups")
+        self.groups = groups.get("security_groups") or []
+        self.group_ids = {g.get("group_name"): g.get("group_id") for g in self.groups}
+
+        endpoints, self.endpoints_problem = self.reads.get("endpoints")
+        # AWS lists deleted endpoints for a while; they are no longer part of the environment.
+        self.endpoints = [e for e in endpoints.get("vpc_endpoints") or []
+                          if (e.get("state") or "").lower() != "deleted"]
+
+        clusters, self.cluster_problem = self.reads.get("db_cluster")
+        self.cluster = _first(clusters.get("clusters"), "db_cluster_identifier", prefix + "-db-cluster")
+        if self.cluster is None and self.cluster_problem is None:
+            self.cluster_problem = "there is no DB cluster %s-db-cluster" % prefix
+
+        lbs, self.lb_problem = self.reads.get("load_balancer")
+        self.lb = _first(lbs.get("load_balancers"), "load_balancer_name", prefix + "-alb")
+        if self.lb is None and self.lb_problem is None:
+            self.lb_problem = "there is no load balancer %s-alb" % prefix
+
+        tgs, self.tg_problem = self.reads.get("target_group")
+        self.tg = _first(tgs.get("target_groups"), "target_group_name", prefix + "-tg")
+        if self.tg is None and self.tg_problem is None:
+            self.tg_problem = "there is no target group %s-tg" % prefix
+
+        services, self.service_problem = self.reads.get("service")
+        self.service = _first(services.get("services"), "serviceName", prefix + "-service")
+        if self.service is None and self.service_problem is None:
+            reasons = [f.get("reason") for f in services.get("services_not_running") or [] if f.get("reason")]
+            self.service_problem = "there is no service %s-service in %s-cluster%s" % (
+                prefix, prefix, " (%s)" % ", ".join(reasons) if reasons else "")
+        self.primary = None
+        if self.service is not None:
+            self.primary = _first(self.service.get("deployments"), "status", "PRIMARY")
+
+        task, self.task_problem = self.reads.get("task_definition")
+        self.task = task if task.get("task_definition_arn") else None
+        if self.task is None and self.task_problem is None:
+            self.task_problem = "there is no active revision of the task definition family %s-task" % prefix
+        self.container = None
+        if self.task is not None:
+            self.container = _first(task.get("container_definitions"), "name", expected["container_name"])
+            if self.container is None:
+                self.task_problem = "the task definition %s has no container %s" % (
+                    _revision(task["task_definition_arn"]), expected["container_name"])
+
+        scaling, self.scaling_problem = self.reads.get("scaling")
+        self.scalable_target = scaling.get("scalable_target") or None
+        self.scaling_policies = scaling.get("policies") or []
+
+        roles, self.role_problem = self.reads.get("execution_role")
+        self.role = _first(roles.get("iam_roles"), "role_name", prefix + "-task-execution-role")
+        if self.role is None and self.role_problem is None:
+            self.role_problem = "there is no IAM role %s-task-execution-role" % prefix
+        policies, self.policies_problem = self.reads.get("execution_policies")
+        self.inline_policies = policies.get("policies") or []
+
+        zones, self.zone_problem = self.reads.get("zones")
+        self.zone = None
+        for zone in zones.get("HostedZones") or zones.get("hosted_zones") or []:
+            config = zone.get("Config") or zone.get("config") or {}
+            if _dns(zone.get("Name") or zone.get("name")) == _dns(expected["zone_name"]) and (
+                    config.get("PrivateZone") or config.get("private_zone")):
+                self.zone = zone
+        if self.zone is None and self.zone_problem is None:
+            self.zone_problem = "there is no private hosted zone %s" % expected["zone_name"]
+        records, self.records_problem = self.reads.get("records")
+        self.records = records.get("resource_record_sets") or []
+
+        self.secret = reads.get("secret") if isinstance(reads.get("secret"), Mapping) else {}
+
+    def _tier(self, tier):
+        pattern = re.compile(r"^%s-%s-(\d+)$" % (re.escape(self.prefix), tier))
+        found = {}
+        for subnet in self.subnets:
+            match = pattern.match((subnet.get("tags") or {}).get("Name") or "")
+            if match:
+                found[int(match.group(1))] = subnet
+        return [found[index] for index in sorted(found)]
+
+    def missing_subnets(self, tier):
+        names = set(_name(s) for s in self.tier_subnets[tier])
+        wanted = ["%s-%s-%d" % (self.prefix, tier, i) for i in range(1, int(self.x["az_count"]) + 1)]
+        return [name for name in wanted if name not in names]
+
+    def secret_arn(self):
+        """The secret ARN the container's secrets refer to (the first seven fields of valueFrom), or None."""
+        for item in (self.container or {}).get("secrets") or []:
+            value = item.get("value_from") or item.get("valueFrom") or ""
+            if value.startswith("arn:"):
+                return ":".join(value.split(":")[:7])
+        return None
+
+    def service_target_group_arn(self):
+        for item in (self.service or {}).get("loadBalancers") or []:
+            if item.get("containerName") == self.x["container_name"]:
+                return item.get("targetGroupArn")
+        return None
+
+
+def _first(items, key, value):
+    for item in items or []:
+        if isinstance(item, Mapping) and item.get(key) == value:
+            return item
+    return None
+
+
+def _name(resource):
+    return (resource.get("tags") or {}).get("Name") or resource.get("id") or "?"
+
+
+def _revision(task_definition_arn):
+    """family:revision of a task definition ARN."""
+    return (task_definition_arn or "").split("/")[-1]
+
+
+def _route_target(route):
+    for key in ROUTE_TARGET_KEYS:
+        if route.get(key):
+            return route[key]
+    return "nothing"
+
+
+def _route_destination(route):
+    return (route.get("destination_cidr_block") or route.get("destination_ipv6_cidr_block")
+            or route.get("destination_prefix_list_id") or "?")
+
+
+def _join(items):
+    return ", ".join(items)
+
+
+def _read_failure(name, what, problem, fix=None):
+    return check(name, FAIL, "could not read %s: %s" % (what, problem),
+                 fix or "Check the AWS credentials and permissions, then run verify again.")
+
+
+# ---- network ------------------------------------------------------------------------------------------------
+
+def vpc_check(env):
+    name = env.prefix + "-vpc"
+    if env.vpc_problem:
+        return _read_failure("network: vpc", "the VPC %s" % name, env.vpc_problem,
+                             "Check the AWS credentials and region (%s), then run verify again." % env.x["region"])
+    if not env.vpcs:
+        return check("network: vpc", FAIL, "there is no VPC tagged Name=%s in %s: the environment is not deployed"
+                     % (name, env.x["region"]), "Deploy it: %s" % env.deploy)
+    if env.vpc is None:
+        return check("network: vpc", FAIL, "%d VPCs are tagged Name=%s: %s" % (
+            len(env.vpcs), name, _join(v.get("id", "?") for v in env.vpcs)),
+            "Delete the VPC that is not the environment's (or remove its Name tag), then run verify again.")
+    return check("network: vpc", PASS, "%s %s" % (env.vpc.get("id"), env.vpc.get("cidr_block")))
+
+
+def public_routing_check(env):
+    name = "routing: public subnets"
+    for what, problem in (("the subnets", env.subnets_problem), ("the route tables", env.route_tables_problem)):
+        if problem:
+            return _read_failure(name, what, problem)
+    problems, routes = [], {}
+    missing = env.missing_subnets("public")
+    if missing:
+        problems.append("missing subnet(s) %s" % _join(missing))
+    for subnet in env.tier_subnets["public"]:
+        table = route_table_of(subnet["id"], env.vpc["id"], env.route_tables)
+        gateway = internet_gateway_route(table) if table is not None else None
+        if gateway is None:
+            problems.append("%s (%s) uses %s, which has no active %s route to an internet gateway" % (
+                _name(subnet), subnet["id"], table["route_table_id"] if table else "no route table", ANYWHERE))
+        else:
+            routes.setdefault((table["route_table_id"], gateway), []).append(_name(subnet))
+    if problems:
+        return check(name, FAIL, "; ".join(problems),
+                     "Re-run the deploy (%s): the vpc role creates the public subnets and routes %s from %s-public-rt "
+                     "to %s-igw." % (env.deploy, ANYWHERE, env.prefix, env.prefix))
+    return check(name, PASS, "; ".join("%s use %s, which routes %s to %s" % (_join(names), table_id, ANYWHERE, gateway)
+                                      for (table_id, gateway), names in sorted(routes.items())))
+
+
+def private_routing_check(env):
+    name = "routing: private subnets"
+    for what, problem in (("the subnets", env.subnets_problem), ("the route tables", env.route_tables_problem)):
+        if problem:
+            return _read_failure(name, what, problem)
+    problems, fixes, tables = [], [], {}
+    missing = env.missing_subnets("private")
+    if missing:
+        problems.append("missing subnet(s) %s" % _join(missing))
+        fixes.append("Re-run the deploy (%s): the vpc role creates the private subnets." % env.deploy)
+    for subnet in env.tier_subnets["private"]:
+        table = route_table_of(subnet["id"], env.vpc["id"], env.route_tables)
+        if table is None:
+            problems.append("%s (%s) has no route table" % (_name(subnet), subnet["id"]))
+            continue
+        tables.setdefault(table["route_table_id"], (table, []))[1].append(_name(subnet))
+    for table_id, (table, subnet_names) in sorted(tables.items()):
+        for route in table.get("routes") or []:
+            target = _route_target(route)
+            if target == "local" or (target.startswith(ENDPOINT_GATEWAY_PREFIX) and route.get("state") != "blackhole"):
+                continue
+            destination = _route_destination(route)
+            problems.append("%s (used by %s) routes %s to %s%s" % (
+                table_id, _join(subnet_names), destination, target,
+                " (blackhole)" if route.get("state") == "blackhole" else ""))
+            option = "--destination-prefix-list-id" if destination.startswith("pl-") else (
+                "--destination-ipv6-cidr-block" if ":" in destination else "--destination-cidr-block")
+            fixes.append("aws ec2 delete-route --region %s --route-table-id %s %s %s" % (
+                env.x["region"], table_id, option, destination))
+    if problems:
+        return check(name, FAIL, "; ".join(problems),
+                     "Private subnets reach AWS only through the VPC endpoints and must have no other route; the "
+                     "deploy does not purge extra routes of the private table, so delete them: %s" % " ; ".join(fixes))
+    return check(name, PASS, "%d private subnets use %s with only the local and VPC endpoint routes" % (
+        len(env.tier_subnets["private"]), _join(sorted(tables)) or "no table"))
+
+
+def local_route_check(env):
+    name = "routing: local route"
+    for what, problem in (("the subnets", env.subnets_problem), ("the route tables", env.route_tables_problem)):
+        if problem:
+            return _read_failure(name, what, problem)
+    cidr = env.vpc.get("cidr_block")
+    problems, tables = [], set()
+    for subnet in env.tier_subnets["public"] + env.tier_subnets["private"]:
+        table = route_table_of(subnet["id"], env.vpc["id"], env.route_tables)
+        if table is None:
+            problems.append("%s has no route table" % _name(subnet))
+            continue
+        local = [r for r in table.get("routes") or []
+                 if r.get("destination_cidr_block") == cidr and r.get("gateway_id") == "local"
+                 and r.get("state", "active") == "active"]
+        if not local and table["route_table_id"] not in tables:
+            problems.append("%s (used by %s) has no active local route for %s" % (
+                table["route_table_id"], _name(subnet), cidr))
+        tables.add(table["route_table_id"])
+    if problems:
+        return check(name, FAIL, "; ".join(sorted(set(problems))),
+                     "Point the VPC CIDR back at the VPC itself: aws ec2 replace-route --region %s --route-table-id "
+                     "<table> --destination-cidr-block %s --local-target" % (env.x["region"], cidr))
+    return check(name, PASS, "%s route %s locally" % (_join(sorted(tables)), cidr))
+
+
+def endpoints_check(env):
+    name = "routing: vpc endpoints"
+    if env.endpoints_problem:
+        return _read_failure(name, "the VPC endpoints", env.endpoints_problem)
+    by_service = {}
+    for endpoint in env.endpoints:
+        by_service.setdefault(endpoint.get("service_name"), []).append(endpoint)
+    private_tables = set()
+    for subnet in env.tier_subnets["private"]:
+        table = route_table_of(subnet["id"], env.vpc["id"], env.route_tables)
+        if table is not None:
+            private_tables.add(table["route_table_id"])
+    failures, settling, fixes = [], [], []
+    missing = ["com.amazonaws.%s.%s" % (env.x["region"], s) for s in env.x["endpoint_services"]
+               if "com.amazonaws.%s.%s" % (env.x["region"], s) not in by_service]
+    if missing:
+        failures.append("missing endpoint(s) %s" % _join(missing))
+        fixes.append("re-run the deploy (%s): the vpc role creates them" % env.deploy)
+    for endpoint in env.endpoints:
+        state = (endpoint.get("state") or "").lower()
+        label = "%s (%s) is %s" % (
+            endpoint.get("vpc_endpoint_id"), endpoint.get("service_name"), state or "in no state")
+        if state in ENDPOINT_SETTLING_STATES:
+            settling.append(label)
+        elif state != "available":
+            failures.append(label)
+            fixes.append("delete %s (aws ec2 delete-vpc-endpoints --region %s --vpc-endpoint-ids %s) and re-run the "
+                         "deploy" % (endpoint.get("vpc_endpoint_id"), env.x["region"], endpoint.get("vpc_endpoint_id")))
+        if (endpoint.get("vpc_endpoint_type") or "").lower() == "gateway":
+            unrouted = sorted(private_tables - set(endpoint.get("route_table_ids") or []))
+            if unrouted:
+                failures.append("gateway endpoint %s (%s) is not in the private route table(s) %s" % (
+                    endpoint.get("vpc_endpoint_id"), endpoint.get("service_name"), _join(unrouted)))
+                fixes.append("re-run the deploy (%s): the vpc role attaches the S3 endpoint to the private route "
+                             "table" % env.deploy)
+    if failures:
+        return check(name, FAIL, "; ".join(failures + settling), "; ".join(dict.fromkeys(fixes)).capitalize() + ".")
+    if settling:
+        return check(name, WARN, "; ".join(settling) + " (new endpoints become available within minutes)",
+                     "Run verify again in a few minutes; an endpoint that stays pending needs a look in the VPC "
+                     "console.")
+    prefix = "com.amazonaws.%s." % env.x["region"]
+    return check(name, PASS, "%d endpoints available: %s" % (
+        len(env.endpoints), _join(sorted(s[len(prefix):] if s.startswith(prefix) else s for s in by_service))))
+
+
+def placement_check(env):
+    """The tiers sit in the subnets and behind the security groups the reachability checks assume."""
+    name = "network: placement"
+    sg = {tier: env.group_ids.get("%s-%s-sg" % (env.prefix, tier)) for tier in ("alb", "ecs", "db")}
+    public = set(s["id"] for s in env.tier_subnets["public"])
+    private = set(s["id"] for s in env.tier_subnets["private"])
+    problems = []
+
+    def compare(what, actual, wanted, wanted_label):
+        if set(actual) != set(wanted):
+            problems.append("%s %s, expected %s" % (what, _join(sorted(actual)) or "none", wanted_label))
+
+    if env.lb is None:
+        problems.append("load balancer: %s" % env.lb_problem)
+    else:
+        compare("the load balancer's security groups are", env.lb.get("security_groups") or [],
+                [sg["alb"]], "%s-alb-sg" % env.prefix)
+        compare("the load balancer's subnets are", [z.get("subnet_id") for z in env.lb.get("availability_zones") or []],
+                public, "the public subnets")
+    if env.service is None:
+        problems.append("service: %s" % env.service_problem)
+    else:
+        network = (env.service.get("networkConfiguration") or {}).get("awsvpcConfiguration") or {}
+        compare("the tasks' security groups are", network.get("securityGroups") or [], [sg["ecs"]],
+                "%s-ecs-sg" % env.prefix)
+        compare("the tasks' subnets are", network.get("subnets") or [], private, "the private subnets")
+        if network.get("assignPublicIp") == "ENABLED":
+            problems.append("the tasks get public IP addresses")
+    if env.cluster is None:
+        problems.append("database: %s" % env.cluster_problem)
+    else:
+        compare("the database's security groups are",
+                [g.get("vpc_security_group_id") for g in env.cluster.get("vpc_security_groups") or []],
+                [sg["db"]], "%s-db-sg" % env.prefix)
+    if problems:
+        return check(name, FAIL, "; ".join(problems),
+                     "Re-run the deploy (%s): the alb, ecs and rds roles attach each tier to its own security group "
+                     "and subnets." % env.deploy)
+    return check(name, PASS, "load balancer in the public subnets behind %s-alb-sg, tasks in the private subnets "
+                 "behind %s-ecs-sg, database behind %s-db-sg" % (env.prefix, env.prefix, env.prefix))
+
+
+def reachability_checks(env):
+    flows = env.x["flows"]
+    names = ["reachability: %s" % _flow_label(flow) for flow in flows]
+    problem = env.groups_problem or env.route_tables_problem or env.subnets_problem
+    if problem:
+        return [_read_failure(n, "the security groups, route tables and subnets", problem) for n in names]
+    tiers = {"alb": "public", "ecs": "private", "db": "private"}
+    nodes, absent = {}, {}
+    for node, tier in tiers.items():
+        group_name = "%s-%s-sg" % (env.prefix, node)
+        subnet_ids = [s["id"] for s in env.tier_subnets[tier]]
+        if group_name not in env.group_ids:
+            absent[node] = "security group %s does not exist" % group_name
+        elif not subnet_ids:
+            absent[node] = "there are no %s subnets" % tier
+        else:
+            nodes[node] = {"group_id": env.group_ids[group_name], "subnet_ids": subnet_ids}
+    results = []
+    for name, flow in zip(names, flows):
+        involved = [flow.get("to"), flow.get("from")] + _list(flow.get("only_from"))
+        missing = [absent[n] for n in involved if n in absent]
+        if missing:
+            results.append(check(name, FAIL, "cannot evaluate: %s" % _join(missing),
+                                 "Re-run the deploy (%s): the vpc role creates the security groups and subnets."
+                                 % env.deploy))
+            continue
+        # Ports may come from the inventory as strings; the fix text is verify's, not the filter's.
+        pure = {k: v for k, v in flow.items() if k in ("from", "to", "expect", "only_from")}
+        pure["port"] = int(flow["port"])
+        verdict = analyse(nodes, [pure], env.groups, env.route_tables)[0]
+        status = PASS if verdict["ok"] else FAIL
+        results.append(check(name, status, "%s (expected %s): %s" % (
+            verdict["actual"], verdict["expected"], verdict["reason"]), flow.get("fix", "")))
+    return results
+
+
+def _flow_label(flow):
+    if "only_from" in flow:
+        return "only %s -> %s:%s" % (", ".join(_list(flow["only_from"])), flow.get("to"), flow.get("port"))
+    return "%s -> %s:%s" % (flow.get("from"), flow.get("to"), flow.get("port"))
+
+
+# ---- ECS ----------------------------------------------------------------------------------------------------
+
+def service_check(env):
+    name = "ecs: service"
+    if env.service is None:
+        return check(name, FAIL, env.service_problem, "Re-run the deploy (%s): the ecs role creates the service."
+                     % env.deploy)
+    status = env.service.get("status")
+    detail = "%s, runs %s" % (status, _revision(env.service.get("taskDefinition")))
+    if status != "ACTIVE":
+        return check(name, FAIL, detail + " (only an ACTIVE service serves traffic)",
+                     "An INACTIVE or DRAINING service is being deleted: re-run the deploy (%s) to create it again."
+                     % env.deploy)
+    return check(name, PASS, detail)
+
+
+def deployment_check(env):
+    name = "ecs: deployment"
+    if env.service is None:
+        return check(name, FAIL, env.service_problem, "Re-run the deploy (%s)." % env.deploy)
+    if env.primary is None:
+        return check(name, FAIL, "the service has no PRIMARY deployment", "Re-run the deploy (%s)." % env.deploy)
+    rollout = env.primary.get("rolloutState")
+    reason = env.primary.get("rolloutStateReason") or ""
+    running = "%s of %s tasks running" % (env.primary.get("runningCount"), env.primary.get("desiredCount"))
+    deployed = env.primary.get("taskDefinition")
+    events = ("look at the service events (aws ecs describe-services --region %s --cluster %s-cluster --services "
+              "%s-service) and the stopped tasks' stoppedReason" % (env.x["region"], env.prefix, env.prefix))
+    if env.task is not None and deployed != env.task["task_definition_arn"]:
+        return check(name, FAIL, "the primary deployment runs %s, but the latest revision is %s (the circuit breaker "
+                     "rolled the deployment back, or the deploy did not update the service)%s" % (
+                         _revision(deployed), _revision(env.task["task_definition_arn"]),
+                         ": " + reason if reason else ""),
+                     "Find why the new revision's tasks failed (%s), fix it and deploy again." % events)
+    detail = "primary deployment %s is %s (%s)" % (env.primary.get("id"), rollout or "in no rollout state", running)
+    if rollout == "COMPLETED":
+        return check(name, PASS, detail)
+    if rollout == "FAILED":
+        return check(name, FAIL, detail + (": " + reason if reason else ""),
+                     "Find why the tasks failed (%s), fix it and deploy again." % events)
+    if rollout == "IN_PROGRESS":
+        return check(name, WARN, detail + ": not finished yet",
+                     "Run verify again once the deployment completes (usually a few minutes); if it stays IN_PROGRESS, "
+                     + events + ".")
+    return check(name, WARN, detail + ": AWS reports no rollout state, so completion cannot be seen",
+                 "Check the service in the ECS console.")
+
+
+def running_check(env):
+    name = "ecs: running tasks"
+    if env.service is None:
+        return check(name, FAIL, env.service_problem, "Re-run the deploy (%s)." % env.deploy)
+    running, desired = env.service.get("runningCount"), env.service.get("desiredCount")
+    pending = env.service.get("pendingCount")
+    detail = "%s of %s desired tasks running, %s pending" % (running, desired, pending)
+    if not desired or desired < int(env.x["min_count"]):
+        return check(name, FAIL, detail + "; the desired count is below the minimum %s" % env.x["min_count"],
+                     "Re-run the deploy (%s): the ecs role and its auto scaling keep at least %s tasks."
+                     % (env.deploy, env.x["min_count"]))
+    if running == desired:
+        return check(name, PASS, detail)
+    if env.primary is not None and env.primary.get("rolloutState") == "IN_PROGRESS":
+        return check(name, WARN, detail + " (the deployment is still starting tasks)",
+                     "Run verify again once the deployment completes; tasks that never reach RUNNING show their "
+                     "stoppedReason in aws ecs describe-tasks.")
+    return check(name, FAIL, detail + " with no deployment in progress: tasks are stopping or cannot start",
+                 "Read the stopped tasks' stoppedReason (aws ecs list-tasks --region %s --cluster %s-cluster "
+                 "--desired-status STOPPED, then describe-tasks) and the logs in /ecs/%s-service." % (
+                     env.x["region"], env.prefix, env.prefix))
+
+
+def scalable_target_check(env):
+    name = "ecs: scalable target"
+    if env.scaling_problem:
+        return _read_failure(name, "the scalable target", env.scaling_problem)
+    target = env.scalable_target
+    fix = "Re-run the deploy (%s): the ecs role registers the service with Application Auto Scaling between " \
+          "payment_min_count and payment_max_count." % env.deploy
+    resource = "service/%s-cluster/%s-service" % (env.prefix, env.prefix)
+    if not target:
+        return check(name, FAIL, "the service %s is not registered with Application Auto Scaling" % resource, fix)
+    bounds = (target.get("min_capacity"), target.get("max_capacity"))
+    wanted = (int(env.x["min_count"]), int(env.x["max_count"]))
+    detail = "%s scales between %s and %s tasks" % (resource, bounds[0], bounds[1])
+    if bounds != wanted:
+        return check(name, FAIL, "%s, the inventory says %s and %s" % (detail, wanted[0], wanted[1]), fix)
+    return check(name, PASS, detail)
+
+
+def scaling_policy_check(env):
+    name = "ecs: scaling policy"
+    if env.scaling_problem:
+        return _read_failure(name, "the scaling policies", env.scaling_problem)
+    policy_name = env.prefix + "-scaling-policy"
+    threshold = float(env.x["cpu_threshold"])
+    fix = ("Re-run the deploy (%s): the ecs role sets the policy's target value from payment_scaling_cpu_threshold "
+           "(%s); change the inventory instead if the live value is the one you want." % (env.deploy,
+                                                                                          env.x["cpu_threshold"]))
+    policy = _first(env.scaling_policies, "policy_name", policy_name)
+    if policy is None:
+        return check(name, FAIL, "there is no scaling policy %s%s" % (
+            policy_name, " (only %s)" % _join(p.get("policy_name", "?") for p in env.scaling_policies)
+            if env.scaling_policies else ""), fix)
+    config = policy.get("target_tracking_scaling_policy_configuration") or {}
+    metric = (config.get("predefined_metric_specification") or {}).get("predefined_metric_type")
+    value = config.get("target_value")
+    detail = "%s %s on %s, target value %s" % (policy_name, policy.get("policy_type"), metric, value)
+    problems = []
+    if policy.get("policy_type") != "TargetTrackingScaling" or metric != "ECSServiceAverageCPUUtilization":
+        problems.append("it must be target tracking on ECSServiceAverageCPUUtilization")
+    if value is None or float(value) != threshold:
+        problems.append("payment_scaling_cpu_threshold is %s" % env.x["cpu_threshold"])
+    if problems:
+        return check(name, FAIL, "%s; %s" % (detail, "; ".join(problems)), fix)
+    return check(name, PASS, detail)
+
+
+# ---- load balancer ------------------------------------------------------------------------------------------
+
+def target_group_check(env):
+    name = "alb: target group"
+    fix = "Re-run the deploy (%s): the alb role creates %s-tg and the ecs role attaches the service to it." % (
+        env.deploy, env.prefix)
+    if env.tg is None:
+        return check(name, FAIL, env.tg_problem, fix)
+    problems = []
+    arn = env.tg.get("target_group_arn")
+    linked = env.service_target_group_arn()
+    if env.service is None:
+        problems.append("service: %s" % env.service_problem)
+    elif linked != arn:
+        problems.append("the service's container %s registers into %s, not %s-tg" % (
+            env.x["container_name"], linked or "no target group", env.prefix))
+    if env.lb is not None and env.lb.get("load_balancer_arn") not in (env.tg.get("load_balancer_arns") or []):
+        problems.append("%s-tg is not used by %s-alb" % (env.prefix, env.prefix))
+    if env.tg.get("port") != int(env.x["container_port"]) or env.tg.get("target_type") != "ip":
+        problems.append("it sends to %s targets on port %s, expected ip targets on %s" % (
+            env.tg.get("target_type"), env.tg.get("port"), env.x["container_port"]))
+    if problems:
+        return check(name, FAIL, "; ".join(problems), fix)
+    return check(name, PASS, "%s-tg (ip, port %s) used by %s-alb and the service" % (
+        env.prefix, env.tg.get("port"), env.prefix))
+
+
+def _rule_priority(rule):
+    try:
+        return int(rule.get("priority"))
+    except (TypeError, ValueError):
+        return float("inf")  # the default rule comes last
+
+
+def _rule_paths(rule):
+    paths = []
+    for condition in rule.get("conditions") or []:
+        if condition.get("field") == "path-pattern":
+            paths += _list(condition.get("values")) + _list((condition.get("path_pattern_config") or {}).get("values"))
+    return paths
+
+
+def _forward_targets(rule):
+    """The target groups a rule forwards to ([] for any other action)."""
+    targets = []
+    for action in rule.get("actions") or []:
+        if action.get("type") == "forward":
+            if action.get("target_group_arn"):
+                targets.append(action["target_group_arn"])
+            for item in (action.get("forward_config") or {}).get("target_groups") or []:
+                targets.append(item.get("target_group_arn"))
+    return sorted(set(targets))
+
+
+def _serving_listeners(lb):
+    """Listeners that answer requests themselves, not the HTTP listener that only redirects to HTTPS."""
+    return [listener for listener in lb.get("listeners") or []
+            if not all(a.get("type") == "redirect" for a in listener.get("default_actions") or [{}])]
+
+
+def listener_rule_checks(env):
+    results = []
+    target = env.service_target_group_arn() or (env.tg or {}).get("target_group_arn")
+    fix = ("Re-run the deploy (%s): the alb role owns the payment listener's rules and forwards each payment path "
+           "to the service's target group." % env.deploy)
+    for path in env.x["forward_paths"]:
+        name = "alb: rule %s" % path
+        if env.lb is None:
+            results.append(check(name, FAIL, env.lb_problem, fix))
+            continue
+        if target is None:
+            results.append(check(name, FAIL, "the service's target group is unknown: %s" % (
+                env.service_problem or env.tg_problem or "the service has no load balancer"), fix))
+            continue
+        listeners = _serving_listeners(env.lb)
+        if not listeners:
+            results.append(check(name, FAIL, "%s-alb has no listener that serves requests" % env.prefix, fix))
+            continue
+        problems, good = [], []
+        for listener in listeners:
+            label = "%s:%s" % (listener.get("protocol"), listener.get("port"))
+            matching = sorted((r for r in listener.get("rules") or [] if path in _rule_paths(r)), key=_rule_priority)
+            if not matching:
+                problems.append("%s has no rule for %s" % (label, path))
+                continue
+            rule, targets = matching[0], _forward_targets(matching[0])
+            if targets != [target]:
+                problems.append("%s rule %s sends %s to %s, not the service's target group %s" % (
+                    label, rule.get("priority"), path, _join(_tg_name(t) for t in targets) or
+                    _join(a.get("type", "?") for a in rule.get("actions") or []) or "nothing",
+                    _tg_name(target)))
+            else:
+                good.append("%s rule %s forwards %s to %s" % (label, rule.get("priority"), path, _tg_name(target)))
+        if problems:
+            results.append(check(name, FAIL, "; ".join(problems), fix))
+        else:
+            results.append(check(name, PASS, "; ".join(good)))
+    return results
+
+
+def _tg_name(arn):
+    """targetgroup/<name>/<id> -> <name>."""
+    parts = (arn or "").split("/")
+    return parts[-2] if len(parts) >= 3 else arn
+
+
+def target_health_check(env):
+    name = "alb: target health"
+    if env.tg is None:
+        return check(name, FAIL, env.tg_problem, "Re-run the deploy (%s)." % env.deploy)
+    targets = env.tg.get("targets_health_description") or []
+    if not targets:
+        return check(name, WARN, "no targets registered in %s-tg yet (ECS registers each task's IP address once it "
+                     "starts)" % env.prefix,
+                     "Run verify again once the service's tasks are RUNNING; if targets never appear, see the "
+                     "'ecs: running tasks' check.")
+    reports, states = [], []
+    for item in targets:
+        health = item.get("target_health") or {}
+        state = health.get("state") or "unknown"
+        where = "%s:%s" % ((item.get("target") or {}).get("id"), (item.get("target") or {}).get("port"))
+        why = health.get("reason") or ""
+        reports.append("%s %s%s" % (where, state, " (%s)" % why if why else ""))
+        states.append(state)
+    detail = "; ".join(reports)
+    if any(s not in ("healthy",) + TARGET_SETTLING_STATES for s in states):
+        return check(name, FAIL, detail,
+                     "Unhealthy targets fail the health check on %s: check that the container answers 200 there on "
+                     "port %s, that %s-alb-sg may reach %s-ecs-sg on that port, and read the logs in /ecs/%s-service."
+                     % ("/health", env.x["container_port"], env.prefix, env.prefix, env.prefix))
+    if any(s in TARGET_SETTLING_STATES for s in states):
+        return check(name, WARN, detail, "Targets in initial state pass their health checks within a few minutes; "
+                     "run verify again.")
+    return check(name, PASS, detail)
+
+
+# ---- DNS ----------------------------------------------------------------------------------------------------
+
+def dns_checks(env):
+    zone = env.x["zone_name"]
+    wanted = [
+        ("db", "the writer endpoint", (env.cluster or {}).get("endpoint"), env.cluster_problem),
+        ("db-ro", "the reader endpoint", (env.cluster or {}).get("reader_endpoint"), env.cluster_problem),
+        ("api", "the load balancer", (env.lb or {}).get("dns_name"), env.lb_problem),
+    ]
+    fix = ("Re-run the deploy (%s): the route53 role points db., db-ro. and api. at the cluster's current endpoints "
+           "and the load balancer." % env.deploy)
+    results = []
+    for label, what, value, problem in wanted:
+        name = "dns: %s.%s" % (label, zone)
+        record_name = "%s.%s" % (label, zone)
+        if env.zone is None:
+            results.append(check(name, FAIL, env.zone_problem, fix))
+            continue
+        if env.records_problem:
+            results.append(_read_failure(name, "the records of %s" % zone, env.records_problem))
+            continue
+        if not value:
+            results.append(check(name, FAIL, "cannot compare with %s: %s" % (what, problem), fix))
+            continue
+        records = [r for r in env.records
+                   if _dns(r.get("name")) == _dns(record_name) and r.get("type") in ("A", "CNAME")]
+        if not records:
+            results.append(check(name, FAIL, "there is no A or CNAME record %s" % record_name, fix))
+            continue
+        targets = []
+        for record in records:
+            alias = record.get("alias_target") or {}
+            if alias:
+                targets.append(_dns(alias.get("dns_name")))
+            targets += [_dns(r.get("value")) for r in record.get("resource_records") or []]
+        plain = [t[len("dualstack."):] if t.startswith("dualstack.") else t for t in targets]
+        if plain != [_dns(value)]:
+            results.append(check(name, FAIL, "%s points at %s, but %s is %s (stale record)" % (
+                record_name, _join(targets) or "nothing", what, _dns(value)), fix))
+        else:
+            results.append(check(name, PASS, "%s -> %s (%s)" % (record_name, targets[0], what)))
+    return results
+
+
+# ---- secrets and IAM ----------------------------------------------------------------------------------------
+
+def _secret_arn_pattern(env):
+    return re.compile(r"^arn:[\w-]+:secretsmanager:%s:\d{12}:secret:%s-db-credentials-[A-Za-z0-9]{6}$" % (
+        re.escape(env.x["region"]), re.escape(env.prefix)))
+
+
+def task_secrets_check(env):
+    name = "secrets: task definition"
+    fix = ("Re-run the deploy (%s): the ecs role injects the DB credentials from %s-db-credentials by its full ARN."
+           % (env.deploy, env.prefix))
+    if env.container is None:
+        return check(name, FAIL, env.task_problem, fix)
+    secrets = env.container.get("secrets") or []
+    if not secrets:
+        return check(name, FAIL, "container %s gets no secret from Secrets Manager" % env.x["container_name"], fix)
+    problems, arns = [], []
+    pattern = _secret_arn_pattern(env)
+    for item in secrets:
+        value = item.get("value_from") or item.get("valueFrom") or ""
+        arn = ":".join(value.split(":")[:7])
+        if not pattern.match(arn):
+            problems.append("%s comes from %s, not from the ARN of %s-db-credentials in %s" % (
+                item.get("name"), value or "nowhere", env.prefix, env.x["region"]))
+        arns.append(arn)
+    if len(set(arns)) > 1:
+        problems.append("the variables come from %d different secrets" % len(set(arns)))
+    exposed = [e.get("name") for e in env.container.get("environment") or []
+               if re.search(r"PASSWORD|SECRET", e.get("name") or "", re.I)]
+    if exposed:
+        problems.append("plain environment variable(s) %s look like credentials" % _join(exposed))
+    if problems:
+        return check(name, FAIL, "; ".join(problems), fix)
+    return check(name, PASS, "%s injects %s from %s" % (
+        _revision(env.task["task_definition_arn"]), _join(sorted(s.get("name", "?") for s in secrets)), arns[0]))
+
+
+def secret_host_check(env):
+    name = "secrets: secret host"
+    fix = ("Re-run the deploy (%s): the rds role records the cluster's writer endpoint as the secret's host."
+           % env.deploy)
+    arn = env.secret_arn()
+    if arn is None:
+        return check(name, FAIL, "the task definition names no DB secret: %s" % (
+            env.task_problem or "its container takes no secret by ARN"), fix)
+    if not env.secret.get("read"):
+        return check(name, FAIL, "the secret was not read", fix)
+    host = env.secret.get("host")
+    if not host:
+        return check(name, FAIL, "no secret with a host key at %s (deleted, or the key is missing)" % arn, fix)
+    if env.cluster is None:
+        return check(name, FAIL, "cannot compare with the writer endpoint: %s" % env.cluster_problem, fix)
+    writer = env.cluster.get("endpoint")
+    if _dns(host) != _dns(writer):
+        return check(name, FAIL, "the secret's host is %s, but the writer endpoint is %s (stale)" % (host, writer), fix)
+    return check(name, PASS, "the secret's host is the writer endpoint %s" % writer)
+
+
+def _statements(document):
+    if not isinstance(document, Mapping):
+        return []
+    return [s for s in _list(document.get("Statement")) if isinstance(s, Mapping)]
+
+
+def _grants(actions, wanted):
+    """Whether any action pattern (IAM wildcards, case-insensitive) covers the action `wanted`."""
+    return any(fnmatch.fnmatchcase(wanted.lower(), str(a).lower()) for a in actions)
+
+
+def execution_role_check(env):
+    name = "iam: execution role"
+    role_name = env.prefix + "-task-execution-role"
+    policy_name = env.prefix + "-task-execution-policy"
+    fix = ["Re-run the deploy (%s): the ecs role rewrites the inline policy %s and detaches managed policies"
+           % (env.deploy, policy_name)]
+    problems = []
+    if env.task is None:
+        problems.append("task definition: %s" % env.task_problem)
+    elif not re.search(r":role/(.*/)?%s$" % re.escape(role_name), env.task.get("execution_role_arn") or ""):
+        problems.append("the task definition's execution role is %s, not %s" % (
+            env.task.get("execution_role_arn") or "none", role_name))
+    if env.role is None:
+        return check(name, FAIL, "; ".join(problems + [env.role_problem]), fix[0] + ".")
+    if env.policies_problem:
+        return _read_failure(name, "the role's inline policies", env.policies_problem)
+    for policy in env.role.get("managed_policies") or []:
+        problems.append("managed policy %s is attached (the platform attaches none)" % (
+            policy.get("policy_name") or policy.get("policy_arn")))
+    secret_arn = env.secret_arn()
+    allowed = set(a.lower() for a in env.x["allowed_wildcard_actions"])
+    secret_grants = []
+    for policy in env.inline_policies:
+        pname = policy.get("policy_name")
+        bad_in_policy = False
+        for index, statement in enumerate(_statements(policy.get("policy_document"))):
+            if statement.get("Effect") != "Allow":
+                continue
+            label = "%s statement %s" % (pname, statement.get("Sid") or index)
+            if "NotAction" in statement or "NotResource" in statement:
+                problems.append("%s allows with NotAction/NotResource, which grants everything not listed" % label)
+                bad_in_policy = True
+                continue
+            actions = [str(a) for a in _list(statement.get("Action"))]
+            resources = [str(r) for r in _list(statement.get("Resource"))]
+            wild_actions = [a for a in actions if a == "*" or a.endswith(":*")]
+            if wild_actions:
+                problems.append("%s allows Action %s" % (label, _join(wild_actions)))
+                bad_in_policy = True
+            wide_open = "*" in resources and not set(a.lower() for a in actions) <= allowed
+            if wide_open:
+                problems.append("%s allows %s on Resource *" % (label, _join(actions)))
+                bad_in_policy = True
+            if secret_arn and _grants(actions, "secretsmanager:GetSecretValue"):
+                others = [r for r in resources if r != secret_arn and not (wide_open and r == "*")]
+                if others:
+                    problems.append("%s grants secretsmanager:GetSecretValue on %s, beyond the DB secret" % (
+                        label, _join(others)))
+                    bad_in_policy = True
+                secret_grants += [r for r in resources if secret_arn and fnmatch.fnmatchcase(secret_arn, r)]
+        if bad_in_policy and pname != policy_name:
+            fix.append("delete the inline policy %s (aws iam delete-role-policy --role-name %s --policy-name %s)" % (
+                pname, role_name, pname))
+    if secret_arn is None:
+        problems.append("the task definition names no DB secret to compare the grant with")
+    elif not secret_grants:
+        problems.append("nothing grants secretsmanager:GetSecretValue on %s, so ECS cannot inject the DB credentials"
+                        % secret_arn)
+    if problems:
+        return check(name, FAIL, "; ".join(problems), "; ".join(fix) + ".")
+    return check(name, PASS, "%s reads only %s; its one wildcard resource is for %s" % (
+        role_name, secret_arn, _join(env.x["allowed_wildcard_actions"])))
+
+
+# ---- all together -------------------------------------------------------------------------------------------
+
+def find_input_problems(reads, expected):
+    problems = []
+    if not isinstance(reads, Mapping):
+        problems.append("the input must be a dict of read name to the registered result, got %r." % (reads,))
+    if not isinstance(expected, Mapping):
+        problems.append("expected must be a dict, got %r." % (expected,))
+    else:
+        missing = [key for key in REQUIRED_EXPECTED if key not in expected]
+        if missing:
+            problems.append("expected lacks %s. Fix: pass every key the filter documents." % _join(missing))
+    return problems
+
+
+def evaluate(reads, expected):
+    """Every check of one environment, in a fixed order (see the filter's documentation)."""
+    env = Environment(reads, expected)
+    first = vpc_check(env)
+    if first["status"] != PASS:
+        return [first]
+    return (
+        [first, public_routing_check(env), private_routing_check(env), local_route_check(env), endpoints_check(env),
+         placement_check(env)]
+        + reachability_checks(env)
+        + [service_check(env), deployment_check(env), running_check(env), scalable_target_check(env),
+           scaling_policy_check(env), target_group_check(env)]
+        + listener_rule_checks(env)
+        + [target_health_check(env)]
+        + dns_checks(env)
+        + [task_secrets_check(env), secret_host_check(env), execution_role_check(env)]
+    )
+
+
+def summarize(checks):
+    """Counts per status and the overall result: fail if any check failed, else warn if any warned, else pass."""
+    counts = {status: sum(1 for c in checks if c["status"] == status) for status in (PASS, WARN, FAIL)}
+    result = FAIL if counts[FAIL] else (WARN if counts[WARN] else PASS)
+    return result, counts
+
+
+def report(reads, expected):
+    """The verification report of one environment: what verify-{env}.json holds."""
+    checks = evaluate(reads, expected)
+    result, counts = summarize(checks)
+    return {"environment": expected["environment"], "region": expected["region"], "result": result,
+            "summary": counts, "checks": checks}

@@ -1,0 +1,213 @@
+"""Post-deploy verification (playbooks/verify.yml) on the shared platform.
+
+First every environment is verified as deployed: every check passes, except the runtime facts the emulator
+cannot show (moto never starts a container), which warn and do not fail the run. Then each breakage is made by
+hand with boto3 on dev, verify must fail naming exactly that check, with its fix, and without a single write
+call; the breakage is then repaired exactly, so that the platform is healthy again for the tests after these.
+"""
+
+import copy
+import json
+from dataclasses import dataclass
+from typing import Callable
+
+import pytest
+
+from conftest import ENV_REGIONS, run_playbook, writes
+
+ENVS = ["dev", "staging", "prod"]
+ENV = "dev"
+PREFIX = f"{ENV}-payment"
+# What moto cannot show: it never starts a task, so the deployment stays IN_PROGRESS with 0 tasks running and the
+# target group has no target. Real AWS shows the same right after a deploy: a warning, not a failure.
+RUNTIME_CHECKS = {"ecs: deployment", "ecs: running tasks", "alb: target health"}
+CHECK_COUNT = 28
+
+
+def verify(emulator, tmp_path, *envs):
+    """Run verify.yml recorded; returns (run, reports by env, recorded API actions)."""
+    emulator.start_recording()
+    run = run_playbook("playbooks/verify.yml", *envs, extra_vars={"payment_report_dir": str(tmp_path)})
+    calls = emulator.stop_recording()
+    reports = {}
+    for env in envs:
+        path = tmp_path / f"verify-{env}.json"
+        reports[env] = json.loads(path.read_text()) if path.exists() else None
+    return run, reports, calls
+
+
+def statuses(report):
+    return {c["check"]: c["status"] for c in report["checks"]}
+
+
+# --- a healthy platform ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def healthy(platform, emulator, tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("verify")
+    run, reports, calls = verify(emulator, tmp_path, *ENVS)
+    return run, reports, calls, tmp_path
+
+
+def test_every_environment_passes(healthy):
+    run, reports, _, _ = healthy
+    assert run.rc == 0, run.output[-6000:]
+    for env in ENVS:
+        report = reports[env]
+        assert report["environment"] == env and report["region"] == ENV_REGIONS[env]
+        assert len(report["checks"]) == CHECK_COUNT
+        found = statuses(report)
+        assert {c for c, s in found.items() if s not in ("pass", "warn")} == set(), report
+        # Only the runtime facts warn; and they report what AWS returned instead of passing silently.
+        assert {c for c, s in found.items() if s == "warn"} == RUNTIME_CHECKS, report
+        details = {c["check"]: c["detail"] for c in report["checks"]}
+        assert "IN_PROGRESS" in details["ecs: deployment"]
+        assert "0 of 2 desired tasks running" in details["ecs: running tasks"]
+        assert "no targets registered" in details["alb: target health"]
+        assert report["result"] == "warn" and report["summary"] == {"pass": CHECK_COUNT - 3, "warn": 3, "fail": 0}
+
+
+def test_the_table_shows_every_check(healthy):
+    run, reports, _, _ = healthy
+    for env in ENVS:
+        title = f"{env} ({ENV_REGIONS[env]}): WARN, {CHECK_COUNT} checks: {CHECK_COUNT - 3} pass, 3 warn, 0 fail"
+        assert title in run.output
+    assert "PASS  reachability: only ecs -> db:5432" in run.output
+    assert "WARN  alb: target health" in run.output
+
+
+def test_verification_only_reads(healthy):
+    _, _, calls, _ = healthy
+    assert calls, "the request log recorded nothing: the write check below would prove nothing"
+    assert writes(calls) == []
+    assert "GetSecretValue" in calls, "the secret's host was read"
+
+
+def test_reports_and_output_hold_no_secret_value(healthy, aws):
+    run, _, _, tmp_path = healthy
+    for env in ENVS:
+        secret = json.loads(
+            aws("secretsmanager", env).get_secret_value(SecretId=f"{env}-payment-db-credentials")["SecretString"])
+        assert secret["password"] not in (tmp_path / f"verify-{env}.json").read_text()
+        assert secret["password"] not in run.output
+
+
+# --- breakages ------------------------------------------------------------------------------------------
+
+
+def db_group_ids(aws):
+    ec2 = aws("ec2", ENV)
+    groups = ec2.describe_security_groups(
+        Filters=[{"Name": "group-name", "Values": [f"{PREFIX}-db-sg", f"{PREFIX}-ecs-sg"]}])["SecurityGroups"]
+    by_name = {g["GroupName"]: g for g in groups}
+    return ec2, by_name[f"{PREFIX}-db-sg"], by_name[f"{PREFIX}-ecs-sg"]["GroupId"]
+
+
+def remove_db_rule(aws):
+    ec2, db, ecs_id = db_group_ids(aws)
+    rule = next(p for p in db["IpPermissions"] if p.get("FromPort") == 5432
+                and any(pair["GroupId"] == ecs_id for pair in p.get("UserIdGroupPairs", [])))
+    rule = {k: rule[k] for k in ("IpProtocol", "FromPort", "ToPort", "UserIdGroupPairs")}
+    ec2.revoke_security_group_ingress(GroupId=db["GroupId"], IpPermissions=[rule])
+    return lambda: ec2.authorize_security_group_ingress(GroupId=db["GroupId"], IpPermissions=[rule])
+
+
+def open_db_to_the_internet(aws):
+    ec2, db, _ = db_group_ids(aws)
+    rule = {"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}
+    ec2.authorize_security_group_ingress(GroupId=db["GroupId"], IpPermissions=[rule])
+    return lambda: ec2.revoke_security_group_ingress(GroupId=db["GroupId"], IpPermissions=[rule])
+
+
+def repoint_db_record(aws):
+    route53 = aws("route53", ENV)
+    zone = next(z for z in route53.list_hosted_zones()["HostedZones"]
+                if z["Name"] == f"{ENV}.payment.internal." and z["Config"]["PrivateZone"])
+    name = f"db.{ENV}.payment.internal."
+    original = next(r for r in route53.list_resource_record_sets(HostedZoneId=zone["Id"])["ResourceRecordSets"]
+                    if r["Name"] == name and r["Type"] == "CNAME")
+    stale = dict(original, ResourceRecords=[{"Value": "old-writer.cluster-0000.eu-west-1.rds.amazonaws.com"}])
+
+    def upsert(record):
+        route53.change_resource_record_sets(
+            HostedZoneId=zone["Id"], ChangeBatch={"Changes": [{"Action": "UPSERT", "ResourceRecordSet": record}]})
+
+    upsert(stale)
+    return lambda: upsert(original)
+
+
+def widen_execution_role(aws):
+    iam = aws("iam", ENV)
+    role, policy = f"{PREFIX}-task-execution-role", f"{PREFIX}-task-execution-policy"
+    original = iam.get_role_policy(RoleName=role, PolicyName=policy)["PolicyDocument"]
+    wide = copy.deepcopy(original)
+    for statement in wide["Statement"]:
+        if statement.get("Sid") == "ReadThisEnvironmentsDbSecret":
+            statement["Resource"] = "*"
+    iam.put_role_policy(RoleName=role, PolicyName=policy, PolicyDocument=json.dumps(wide))
+    return lambda: iam.put_role_policy(RoleName=role, PolicyName=policy, PolicyDocument=json.dumps(original))
+
+
+def change_scaling_target_value(aws):
+    scaling = aws("application-autoscaling", ENV)
+    resource = f"service/{PREFIX}-cluster/{PREFIX}-service"
+    original = scaling.describe_scaling_policies(ServiceNamespace="ecs", ResourceId=resource)["ScalingPolicies"][0]
+    keys = ("PolicyName", "ServiceNamespace", "ResourceId", "ScalableDimension", "PolicyType")
+    config = original["TargetTrackingScalingPolicyConfiguration"]
+
+    def put(value):
+        scaling.put_scaling_policy(**{k: original[k] for k in keys},
+                                   TargetTrackingScalingPolicyConfiguration=dict(config, TargetValue=value))
+
+    put(config["TargetValue"] + 25)
+    return lambda: put(config["TargetValue"])
+
+
+@dataclass
+class Breakage:
+    make: Callable
+    check: str
+    says: str
+
+
+BREAKAGES = {
+    "db rule removed": Breakage(remove_db_rule, "reachability: ecs -> db:5432",
+                                f"no ingress rule of {PREFIX}-db-sg admits tcp 5432 from {PREFIX}-ecs-sg"),
+    "db open to the internet": Breakage(open_db_to_the_internet, "reachability: only ecs -> db:5432",
+                                        f"{PREFIX}-db-sg ingress tcp 5432 from 0.0.0.0/0 is not from {PREFIX}-ecs-sg"),
+    "db record stale": Breakage(repoint_db_record, f"dns: db.{ENV}.payment.internal",
+                                "points at old-writer.cluster-0000.eu-west-1.rds.amazonaws.com"),
+    "execution role widened": Breakage(widen_execution_role, "iam: execution role",
+                                       "allows secretsmanager:GetSecretValue on Resource *"),
+    "scaling target value changed": Breakage(change_scaling_target_value, "ecs: scaling policy",
+                                             "target value 75.0; payment_scaling_cpu_threshold is 50"),
+}
+
+
+@pytest.mark.parametrize("name", list(BREAKAGES))
+def test_verify_names_the_broken_check(healthy, emulator, aws, tmp_path, name):
+    breakage = BREAKAGES[name]
+    repair = breakage.make(aws)
+    try:
+        run, reports, calls = verify(emulator, tmp_path, ENV)
+    finally:
+        repair()
+    assert run.rc != 0, run.output[-6000:]
+    report = reports[ENV]
+    failed = {c["check"]: c for c in report["checks"] if c["status"] == "fail"}
+    assert set(failed) == {breakage.check}, report
+    assert report["result"] == "fail" and report["summary"]["fail"] == 1
+    assert breakage.says in failed[breakage.check]["detail"]
+    assert failed[breakage.check]["fix"]
+    # The failing task lists the failure with its fix.
+    assert f"- {breakage.check}: " in run.output and "Fix: " in run.output
+    assert f"FAIL  {breakage.check}" in run.output
+    assert calls and writes(calls) == []
+
+
+def test_repaired_platform_passes_again(healthy, emulator, tmp_path):
+    run, reports, calls = verify(emulator, tmp_path, ENV)
+    assert run.rc == 0, run.output[-6000:]
+    assert statuses(reports[ENV]) == statuses(healthy[1][ENV])
+    assert writes(calls) == []

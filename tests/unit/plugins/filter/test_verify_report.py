@@ -1,0 +1,30 @@
+"""The Jinja wrapper of payments.platform.verify_report; the checks themselves are tested in
+tests/unit/plugins/plugin_utils/test_verification.py."""
+import pytest
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.payments.platform.plugins.filter.verify_report import FilterModule, verify_report
+
+
+def test_registered_as_verify_report():
+    assert FilterModule().filters() == {"verify_report": verify_report}
+
+
+def test_refuses_malformed_input():
+    with pytest.raises(AnsibleFilterError) as err:
+        verify_report("reads", {"name_prefix": "dev-payment"})
+    lines = str(err.value).split("\n")
+    assert lines[0] == "verify_report: bad input (2 problem(s)):"
+    assert lines[1] == "the input must be a dict of read name to the registered result, got 'reads'."
+    assert lines[2].startswith("expected lacks environment, region, zone_name, ")
+
+
+def test_not_deployed_environment():
+    expected = {key: None for key in ("zone_name", "az_count", "container_name", "container_port", "db_port",
+                                      "min_count", "max_count", "cpu_threshold", "forward_paths", "endpoint_services",
+                                      "allowed_wildcard_actions", "flows")}
+    expected.update(name_prefix="prod-payment", environment="prod", region="us-east-1",
+                    deploy_command="ansible-playbook site.yml -i inventories/prod")
+    report = verify_report({"vpc": {"vpcs": []}}, expected)
+    assert report["result"] == "fail" and [c["check"] for c in report["checks"]] == ["network: vpc"]
+    assert report["checks"][0]["fix"] == "Deploy it: ansible-playbook site.yml -i inventories/prod"

@@ -1,0 +1,1010 @@
+"""The post-deploy checks of plugins/plugin_utils/verification.py, on read results shaped like the modules' own."""
+import copy
+import json
+
+import pytest
+
+from ansible_collections.payments.platform.plugins.plugin_utils import verification as v
+
+P = "dev-payment"
+REGION = "eu-west-1"
+ACCOUNT = "123456789012"
+VPC = "vpc-0d1e"
+CIDR = "10.0.0.0/16"
+PUBLIC = ["subnet-0pub1", "subnet-0pub2", "subnet-0pub3"]
+PRIVATE = ["subnet-0prv1", "subnet-0prv2", "subnet-0prv3"]
+ALB_SG, ECS_SG, DB_SG, EP_SG = "sg-0a1b", "sg-0e2c", "sg-0d3b", "sg-0e4p"
+IGW = "igw-0123"
+SECRET = "arn:aws:secretsmanager:%s:%s:secret:%s-db-credentials-AbC123" % (REGION, ACCOUNT, P)
+WRITER = "%s-db-cluster.cluster-abc.%s.rds.amazonaws.com" % (P, REGION)
+READER = "%s-db-cluster.cluster-ro-abc.%s.rds.amazonaws.com" % (P, REGION)
+ALB_ARN = "arn:aws:elasticloadbalancing:%s:%s:loadbalancer/app/%s-alb/50dc6c495c0c9188" % (REGION, ACCOUNT, P)
+ALB_DNS = "%s-alb-1234.%s.elb.amazonaws.com" % (P, REGION)
+TG_ARN = "arn:aws:elasticloadbalancing:%s:%s:targetgroup/%s-tg/73e2d6bc24d8a067" % (REGION, ACCOUNT, P)
+TASK_ARN = "arn:aws:ecs:%s:%s:task-definition/%s-task:3" % (REGION, ACCOUNT, P)
+ROLE_ARN = "arn:aws:iam::%s:role/%s-task-execution-role" % (ACCOUNT, P)
+ZONE = "dev.payment.internal"
+
+
+def rule(port, cidrs=(), groups=()):
+    return {"ip_protocol": "tcp", "from_port": port, "to_port": port,
+            "ip_ranges": [{"cidr_ip": c} for c in cidrs], "ipv6_ranges": [], "prefix_list_ids": [],
+            "user_id_group_pairs": [{"group_id": g} for g in groups]}
+
+
+def group(group_id, tier, ingress, egress):
+    return {"group_id": group_id, "group_name": "%s-%s-sg" % (P, tier), "vpc_id": VPC,
+            "ip_permissions": ingress, "ip_permissions_egress": egress}
+
+
+def table(table_id, name, subnets, routes, main=False):
+    associations = [{"route_table_id": table_id, "subnet_id": s, "main": False} for s in subnets]
+    if main:
+        associations.append({"route_table_id": table_id, "main": True})
+    return {"route_table_id": table_id, "id": table_id, "vpc_id": VPC, "tags": {"Name": name} if name else {},
+            "associations": associations, "routes": routes}
+
+
+LOCAL = {"destination_cidr_block": CIDR, "gateway_id": "local", "state": "active"}
+
+
+def endpoint(service, kind="Interface", state="available", tables=()):
+    return {"vpc_endpoint_id": "vpce-%s" % service.replace(".", ""), "service_name": "com.amazonaws.%s.%s" % (
+        REGION, service), "state": state, "vpc_endpoint_type": kind, "route_table_ids": list(tables)}
+
+
+def healthy_reads():
+    """What the role's reads return for a healthy dev environment (moto's shapes, trimmed)."""
+    subnets = [{"id": s, "tags": {"Name": "%s-public-%d" % (P, i + 1)}} for i, s in enumerate(PUBLIC)]
+    subnets += [{"id": s, "tags": {"Name": "%s-private-%d" % (P, i + 1)}} for i, s in enumerate(PRIVATE)]
+    subnets.append({"id": "subnet-0other", "tags": {}})
+    primary = {"id": "ecs-svc/1", "status": "PRIMARY", "rolloutState": "COMPLETED", "runningCount": 2,
+               "desiredCount": 2, "taskDefinition": TASK_ARN, "rolloutStateReason": "ECS deployment completed."}
+    return {
+        "vpc": {"vpcs": [{"id": VPC, "cidr_block": CIDR, "tags": {"Name": P + "-vpc"}}]},
+        "subnets": {"subnets": subnets},
+        "route_tables": {"route_tables": [
+            table("rtb-0main", None, [], [LOCAL], main=True),
+            table("rtb-0pub", P + "-public-rt", PUBLIC,
+                  [LOCAL, {"destination_cidr_block": "0.0.0.0/0", "gateway_id": IGW, "state": "active"}]),
+            table("rtb-0prv", P + "-private-rt", PRIVATE,
+                  [LOCAL, {"destination_prefix_list_id": "pl-63a5400a", "gateway_id": "vpce-s3", "state": "active"}]),
+        ]},
+        "security_groups": {"security_groups": [
+            group(ALB_SG, "alb", [rule(80, ["0.0.0.0/0"]), rule(443, ["0.0.0.0/0"])], [rule(8080, groups=[ECS_SG])]),
+            group(ECS_SG, "ecs", [rule(8080, groups=[ALB_SG])], [rule(5432, groups=[DB_SG]), rule(443, ["0.0.0.0/0"])]),
+            group(DB_SG, "db", [rule(5432, groups=[ECS_SG])], []),
+            group(EP_SG, "endpoints", [rule(443, [CIDR])], []),
+        ]},
+        "endpoints": {"vpc_endpoints": [endpoint("s3", "Gateway", tables=["rtb-0prv"])] + [
+            endpoint(s) for s in ("ecr.api", "ecr.dkr", "logs", "secretsmanager")]},
+        "db_cluster": {"clusters": [{"db_cluster_identifier": P + "-db-cluster", "endpoint": WRITER,
+                                     "reader_endpoint": READER,
+                                     "vpc_security_groups": [{"vpc_security_group_id": DB_SG, "status": "active"}]}]},
+        "load_balancer": {"load_balancers": [{
+            "load_balancer_name": P + "-alb", "load_balancer_arn": ALB_ARN, "dns_name": ALB_DNS,
+            "canonical_hosted_zone_id": "Z32O12XQLNTSW2", "security_groups": [ALB_SG],
+            "availability_zones": [{"subnet_id": s} for s in PUBLIC],
+            "listeners": [{
+                "protocol": "HTTP", "port": 80,
+                "default_actions": [{"type": "fixed-response"}],
+                "rules": [
+                    {"priority": "10", "conditions": [{"field": "path-pattern", "values": ["/api/*"]}],
+                     "actions": [{"type": "forward", "target_group_arn": TG_ARN}]},
+                    {"priority": "20", "conditions": [{"field": "path-pattern", "values": ["/webhook/*"]}],
+                     "actions": [{"type": "forward", "target_group_arn": TG_ARN}]},
+                    {"priority": "default", "conditions": [], "actions": [{"type": "fixed-response"}]},
+                ]}]}]},
+        "target_group": {"target_groups": [{
+            "target_group_name": P + "-tg", "target_group_arn": TG_ARN, "port": 8080, "target_type": "ip",
+            "load_balancer_arns": [ALB_ARN],
+            "targets_health_description": [
+                {"target": {"id": "10.0.128.10", "port": 8080}, "target_health": {"state": "healthy"}},
+                {"target": {"id": "10.0.144.11", "port": 8080}, "target_health": {"state": "healthy"}},
+            ]}]},
+        "service": {"services": [{
+            "serviceName": P + "-service", "status": "ACTIVE", "taskDefinition": TASK_ARN, "desiredCount": 2,
+            "runningCount": 2, "pendingCount": 0, "deployments": [primary],
+            "loadBalancers": [{"containerName": "payment-processor", "containerPort": 8080, "targetGroupArn": TG_ARN}],
+            "networkConfiguration": {"awsvpcConfiguration": {"subnets": list(PRIVATE), "securityGroups": [ECS_SG],
+                                                             "assignPublicIp": "DISABLED"}}}],
+            "services_not_running": []},
+        "task_definition": {
+            "task_definition_arn": TASK_ARN, "execution_role_arn": ROLE_ARN,
+            "container_definitions": [{
+                "name": "payment-processor", "environment": [{"name": "LOG_LEVEL", "value": "info"}],
+                "secrets": [{"name": n, "value_from": "%s:%s::" % (SECRET, k)}
+                            for n, k in (("DB_HOST", "host"), ("DB_PASSWORD", "password"))]}]},
+        "scaling": {
+            "scalable_target": {"min_capacity": 2, "max_capacity": 10},
+            "policies": [{"policy_name": P + "-scaling-policy", "policy_type": "TargetTrackingScaling",
+                          "target_tracking_scaling_policy_configuration": {
+                              "predefined_metric_specification": {
+                                  "predefined_metric_type": "ECSServiceAverageCPUUtilization"},
+                              "target_value": 50.0}}]},
+        "execution_role": {"iam_roles": [{"role_name": P + "-task-execution-role", "arn": ROLE_ARN,
+                                          "managed_policies": []}]},
+        "execution_policies": {"policies": [{"policy_name": P + "-task-execution-policy", "policy_document": {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Sid": "PullThePaymentImage", "Effect": "Allow", "Action": ["ecr:BatchGetImage"],
+                 "Resource": "arn:aws:ecr:%s:%s:repository/payment-processor" % (REGION, ACCOUNT)},
+                {"Sid": "LogInToEcr", "Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"},
+                {"Sid": "ReadThisEnvironmentsDbSecret", "Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
+                 "Resource": SECRET},
+                {"Effect": "Deny", "Action": "*", "Resource": "*"},
+            ]}}]},
+        "zones": {"HostedZones": [
+            {"Id": "/hostedzone/ZPUBLIC", "Name": ZONE + ".", "Config": {"PrivateZone": False}},
+            {"Id": "/hostedzone/ZPRIV", "Name": ZONE + ".", "Config": {"PrivateZone": True}},
+        ]},
+        "records": {"resource_record_sets": [
+            {"name": "db.%s." % ZONE, "type": "CNAME", "resource_records": [{"value": WRITER}]},
+            {"name": "db-ro.%s." % ZONE, "type": "CNAME", "resource_records": [{"value": READER + "."}]},
+            {"name": "api.%s." % ZONE, "type": "A",
+             "alias_target": {"dns_name": "dualstack.%s." % ALB_DNS.upper(), "hosted_zone_id": "Z32O12XQLNTSW2"}},
+            {"name": "db.%s." % ZONE, "type": "TXT", "resource_records": [{"value": '"note"'}]},
+        ]},
+        "secret": {"read": True, "host": WRITER},
+    }
+
+
+def expected(**overrides):
+    deploy = "ansible-playbook site.yml -i inventories/dev"
+    value = {
+        "name_prefix": P, "environment": "dev", "region": REGION, "zone_name": ZONE, "az_count": 3,
+        "container_name": "payment-processor", "container_port": 8080, "db_port": 5432, "min_count": 2,
+        "max_count": 10, "cpu_threshold": 50, "forward_paths": ["/api/*", "/webhook/*"],
+        "endpoint_services": ["s3", "ecr.api", "ecr.dkr", "logs", "secretsmanager"],
+        "allowed_wildcard_actions": ["ecr:GetAuthorizationToken"], "deploy_command": deploy,
+        "flows": [
+            {"from": "internet", "to": "alb", "port": 80, "expect": "allow", "fix": "fix alb 80"},
+            {"from": "internet", "to": "alb", "port": 443, "expect": "allow", "fix": "fix alb 443"},
+            {"from": "alb", "to": "ecs", "port": "8080", "expect": "allow", "fix": "fix alb ecs"},
+            {"from": "ecs", "to": "db", "port": 5432, "expect": "allow", "fix": "fix ecs db"},
+            {"from": "internet", "to": "ecs", "port": 8080, "expect": "deny", "fix": "fix internet ecs"},
+            {"from": "internet", "to": "db", "port": 5432, "expect": "deny", "fix": "fix internet db"},
+            {"to": "db", "port": 5432, "only_from": ["ecs"], "fix": "fix only ecs"},
+        ],
+    }
+    value.update(overrides)
+    return value
+
+
+CHECKS = [
+    "network: vpc", "routing: public subnets", "routing: private subnets", "routing: local route",
+    "routing: vpc endpoints", "network: placement",
+    "reachability: internet -> alb:80", "reachability: internet -> alb:443", "reachability: alb -> ecs:8080",
+    "reachability: ecs -> db:5432", "reachability: internet -> ecs:8080", "reachability: internet -> db:5432",
+    "reachability: only ecs -> db:5432",
+    "ecs: service", "ecs: deployment", "ecs: running tasks", "ecs: scalable target", "ecs: scaling policy",
+    "alb: target group", "alb: rule /api/*", "alb: rule /webhook/*", "alb: target health",
+    "dns: db.dev.payment.internal", "dns: db-ro.dev.payment.internal", "dns: api.dev.payment.internal",
+    "secrets: task definition", "secrets: secret host", "iam: execution role",
+]
+
+
+def run(reads=None, **overrides):
+    """{check: (status, detail, fix)} of the report."""
+    report = v.report(reads if reads is not None else healthy_reads(), expected(**overrides))
+    return {c["check"]: (c["status"], c["detail"], c["fix"]) for c in report["checks"]}
+
+
+def only_failure(reads, name, **overrides):
+    """Assert that exactly `name` failed; return its (detail, fix)."""
+    result = run(reads, **overrides)
+    failed = {c: r for c, r in result.items() if r[0] == v.FAIL}
+    assert set(failed) == {name}, failed
+    return failed[name][1], failed[name][2]
+
+
+def status_of(reads, name, **overrides):
+    return run(reads, **overrides)[name]
+
+
+# ---- the whole report --------------------------------------------------------------------------------------
+
+
+def test_healthy_environment_passes_every_check():
+    report = v.report(healthy_reads(), expected())
+    assert [c["check"] for c in report["checks"]] == CHECKS
+    assert all(c["status"] == v.PASS and c["fix"] == "" for c in report["checks"]), report
+    assert report == dict(report, environment="dev", region=REGION, result="pass",
+                          summary={"pass": len(CHECKS), "warn": 0, "fail": 0})
+    assert json.dumps(report)  # plain data, ready for the JSON file
+
+
+def test_healthy_details_name_what_decides():
+    result = run()
+    assert result["network: vpc"][1] == "%s %s" % (VPC, CIDR)
+    assert result["routing: public subnets"][1] == (
+        "%s-public-1, %s-public-2, %s-public-3 use rtb-0pub, which routes 0.0.0.0/0 to %s" % (P, P, P, IGW))
+    assert result["routing: private subnets"][1] == (
+        "3 private subnets use rtb-0prv with only the local and VPC endpoint routes")
+    assert result["routing: local route"][1] == "rtb-0prv, rtb-0pub route %s locally" % CIDR
+    assert result["routing: vpc endpoints"][1] == "5 endpoints available: ecr.api, ecr.dkr, logs, s3, secretsmanager"
+    assert result["reachability: ecs -> db:5432"][1] == (
+        "allow (expected allow): %s-ecs-sg egress tcp 5432 to %s-db-sg; %s-db-sg ingress tcp 5432 from %s-ecs-sg"
+        % (P, P, P, P))
+    assert result["ecs: deployment"][1] == "primary deployment ecs-svc/1 is COMPLETED (2 of 2 tasks running)"
+    assert result["alb: rule /api/*"][1] == "HTTP:80 rule 10 forwards /api/* to %s-tg" % P
+    assert result["alb: target health"][1] == "10.0.128.10:8080 healthy; 10.0.144.11:8080 healthy"
+    assert result["dns: api.dev.payment.internal"][1] == (
+        "api.%s -> dualstack.%s (the load balancer)" % (ZONE, ALB_DNS.lower()))
+    assert result["secrets: task definition"][1] == "%s-task:3 injects DB_HOST, DB_PASSWORD from %s" % (P, SECRET)
+    assert result["iam: execution role"][1] == (
+        "%s-task-execution-role reads only %s; its one wildcard resource is for ecr:GetAuthorizationToken"
+        % (P, SECRET))
+
+
+def test_missing_vpc_gives_only_that_check():
+    reads = healthy_reads()
+    reads["vpc"] = {"vpcs": []}
+    report = v.report(reads, expected())
+    assert report["result"] == v.FAIL and report["summary"] == {"pass": 0, "warn": 0, "fail": 1}
+    (only,) = report["checks"]
+    assert only == {"check": "network: vpc", "status": v.FAIL,
+                    "detail": "there is no VPC tagged Name=%s-vpc in %s: the environment is not deployed" % (P, REGION),
+                    "fix": "Deploy it: ansible-playbook site.yml -i inventories/dev"}
+
+
+def test_two_vpcs_of_one_name_are_ambiguous():
+    reads = healthy_reads()
+    reads["vpc"]["vpcs"].append({"id": "vpc-0dup"})
+    (only,) = v.report(reads, expected())["checks"]
+    assert only["status"] == v.FAIL and only["detail"] == "2 VPCs are tagged Name=%s-vpc: %s, vpc-0dup" % (P, VPC)
+
+
+@pytest.mark.parametrize("result", [
+    {"failed": True, "msg": "UnauthorizedOperation"},
+    {"failed": True},
+    {"skipped": True, "skip_reason": "Conditional result was False"},
+    {"skipped": True},
+    None,
+])
+def test_failed_vpc_read(result):
+    reads = healthy_reads()
+    reads["vpc"] = result
+    (only,) = v.report(reads, expected())["checks"]
+    assert only["status"] == v.FAIL and only["detail"].startswith("could not read the VPC %s-vpc: " % P)
+    assert "credentials" in only["fix"]
+
+
+def test_summarize_counts_and_result():
+    checks = [v.check("a", v.PASS, ""), v.check("b", v.WARN, "", "later")]
+    assert v.summarize(checks) == (v.WARN, {"pass": 1, "warn": 1, "fail": 0})
+    assert v.summarize(checks + [v.check("c", v.FAIL, "", "fix")])[0] == v.FAIL
+    assert v.check("a", v.PASS, "d", "ignored") == {"check": "a", "status": v.PASS, "detail": "d", "fix": ""}
+
+
+def test_input_problems():
+    assert v.find_input_problems({}, expected()) == []
+    assert v.find_input_problems([], None) == [
+        "the input must be a dict of read name to the registered result, got [].",
+        "expected must be a dict, got None."]
+    partial = {k: val for k, val in expected().items() if k not in ("flows", "region")}
+    assert v.find_input_problems({}, partial) == [
+        "expected lacks region, flows. Fix: pass every key the filter documents."]
+
+
+# ---- routing -----------------------------------------------------------------------------------------------
+
+
+def read_failures(key, names):
+    reads = healthy_reads()
+    reads[key] = {"failed": True, "msg": "throttled"}
+    result = run(reads)
+    for name in names:
+        assert result[name][0] == v.FAIL and result[name][1].endswith("reading it failed: throttled"), name
+    return result
+
+
+def test_unreadable_subnets_and_route_tables():
+    network = ["routing: public subnets", "routing: private subnets", "routing: local route",
+               "reachability: ecs -> db:5432"]
+    read_failures("subnets", network)
+    read_failures("route_tables", network)
+    read_failures("security_groups", ["reachability: only ecs -> db:5432"])
+    read_failures("endpoints", ["routing: vpc endpoints"])
+
+
+def test_public_subnet_without_internet_route():
+    reads = healthy_reads()
+    tables = reads["route_tables"]["route_tables"]
+    tables[1]["associations"] = tables[1]["associations"][:2]  # public-3 falls back to the main table
+    tables.append(table("rtb-0odd", None, [], []))
+    result = run(reads)
+    status, detail, fix = result["routing: public subnets"]
+    assert status == v.FAIL
+    assert detail == "%s-public-3 (subnet-0pub3) uses rtb-0main, which has no active 0.0.0.0/0 route to an internet " \
+                     "gateway" % P
+    assert "%s-public-rt" % P in fix and "%s-igw" % P in fix
+    assert result["reachability: internet -> alb:80"][0] == v.FAIL
+
+
+def test_public_subnet_without_any_route_table_and_a_missing_one():
+    reads = healthy_reads()
+    reads["route_tables"]["route_tables"] = [t for t in reads["route_tables"]["route_tables"] if not t["tags"] == {}]
+    tables = reads["route_tables"]["route_tables"]
+    tables[0]["associations"] = tables[0]["associations"][1:]
+    reads["subnets"]["subnets"] = [s for s in reads["subnets"]["subnets"] if s["id"] != PUBLIC[2]]
+    detail = run(reads)["routing: public subnets"][1]
+    assert detail == ("missing subnet(s) %s-public-3; %s-public-1 (subnet-0pub1) uses no route table, which has no "
+                      "active 0.0.0.0/0 route to an internet gateway" % (P, P))
+    assert run(reads)["routing: local route"] == (
+        v.FAIL, "%s-public-1 has no route table" % P,
+        "Point the VPC CIDR back at the VPC itself: aws ec2 replace-route --region %s --route-table-id <table> "
+        "--destination-cidr-block %s --local-target" % (REGION, CIDR))
+
+
+def test_private_subnets_with_stray_routes():
+    reads = healthy_reads()
+    routes = reads["route_tables"]["route_tables"][2]["routes"]
+    routes += [
+        {"destination_cidr_block": "0.0.0.0/0", "gateway_id": IGW, "state": "active"},
+        {"destination_ipv6_cidr_block": "::/0", "egress_only_internet_gateway_id": "eigw-1", "state": "active"},
+        {"destination_prefix_list_id": "pl-1", "gateway_id": "vpce-dead", "state": "blackhole"},
+        {"destination_cidr_block": "192.168.0.0/16", "state": "active"},
+        {"state": "active", "nat_gateway_id": "nat-1"},
+    ]
+    status, detail, fix = run(reads)["routing: private subnets"]
+    users = "%s-private-1, %s-private-2, %s-private-3" % (P, P, P)
+    assert status == v.FAIL
+    assert detail.split("; ") == [
+        "rtb-0prv (used by %s) routes 0.0.0.0/0 to %s" % (users, IGW),
+        "rtb-0prv (used by %s) routes ::/0 to eigw-1" % users,
+        "rtb-0prv (used by %s) routes pl-1 to vpce-dead (blackhole)" % users,
+        "rtb-0prv (used by %s) routes 192.168.0.0/16 to nothing" % users,
+        "rtb-0prv (used by %s) routes ? to nat-1" % users,
+    ]
+    assert ("aws ec2 delete-route --region %s --route-table-id rtb-0prv --destination-cidr-block 0.0.0.0/0" % REGION
+            in fix)
+    assert "--destination-ipv6-cidr-block ::/0" in fix and "--destination-prefix-list-id pl-1" in fix
+    # The internet route also opens the private tier to the internet where a rule admits it.
+    assert run(reads)["reachability: internet -> db:5432"][0] == v.PASS
+
+
+def test_private_subnets_missing_or_without_table():
+    reads = healthy_reads()
+    reads["subnets"]["subnets"] = [s for s in reads["subnets"]["subnets"] if s["id"] != PRIVATE[2]]
+    tables = reads["route_tables"]["route_tables"]
+    tables[0]["associations"] = []
+    tables[2]["associations"] = tables[2]["associations"][1:]
+    status, detail, fix = run(reads)["routing: private subnets"]
+    assert detail == "missing subnet(s) %s-private-3; %s-private-1 (subnet-0prv1) has no route table" % (P, P)
+    assert fix.endswith("Re-run the deploy (ansible-playbook site.yml -i inventories/dev): the vpc role creates the "
+                        "private subnets.")
+
+
+def test_no_private_subnet_at_all():
+    reads = healthy_reads()
+    reads["subnets"]["subnets"] = [s for s in reads["subnets"]["subnets"] if "private" not in s["tags"].get("Name", "")]
+    result = run(reads)
+    assert result["routing: private subnets"][1] == "missing subnet(s) %s" % ", ".join(
+        "%s-private-%d" % (P, i) for i in (1, 2, 3))
+    assert result["reachability: ecs -> db:5432"] == (
+        v.FAIL, "cannot evaluate: there are no private subnets, there are no private subnets",
+        "Re-run the deploy (ansible-playbook site.yml -i inventories/dev): the vpc role creates the security groups "
+        "and subnets.")
+    assert result["reachability: internet -> alb:80"][0] == v.PASS
+
+
+def test_local_route_replaced():
+    reads = healthy_reads()
+    tables = reads["route_tables"]["route_tables"]
+    tables[1]["routes"][0] = dict(LOCAL, gateway_id="eni-0appliance")
+    tables[2]["routes"][0] = dict(LOCAL, state="blackhole")
+    status, detail, _ = run(reads)["routing: local route"]
+    assert status == v.FAIL and detail == (
+        "rtb-0prv (used by %s-private-1) has no active local route for %s; rtb-0pub (used by %s-public-1) has no "
+        "active local route for %s" % (P, CIDR, P, CIDR))
+
+
+def test_endpoints_missing_failed_pending_and_unrouted():
+    reads = healthy_reads()
+    endpoints = reads["endpoints"]["vpc_endpoints"]
+    endpoints[0]["route_table_ids"] = []  # s3 no longer in the private table
+    endpoints[1]["state"] = "failed"
+    endpoints[2]["state"] = "Pending"
+    endpoints[3]["state"] = None
+    del endpoints[4]  # secretsmanager
+    status, detail, fix = run(reads)["routing: vpc endpoints"]
+    assert status == v.FAIL
+    assert detail.split("; ") == [
+        "missing endpoint(s) com.amazonaws.%s.secretsmanager" % REGION,
+        "gateway endpoint vpce-s3 (com.amazonaws.%s.s3) is not in the private route table(s) rtb-0prv" % REGION,
+        "vpce-ecrapi (com.amazonaws.%s.ecr.api) is failed" % REGION,
+        "vpce-logs (com.amazonaws.%s.logs) is in no state" % REGION,
+        "vpce-ecrdkr (com.amazonaws.%s.ecr.dkr) is pending" % REGION,
+    ]
+    assert fix.startswith("Re-run the deploy (ansible-playbook site.yml -i inventories/dev): the vpc role creates them")
+    assert "aws ec2 delete-vpc-endpoints --region %s --vpc-endpoint-ids vpce-ecrapi" % REGION in fix
+
+
+def test_deleted_endpoints_are_ignored():
+    reads = healthy_reads()
+    reads["endpoints"]["vpc_endpoints"].append(dict(endpoint("sqs"), state="Deleted"))
+    assert run(reads)["routing: vpc endpoints"][:2] == (
+        v.PASS, "5 endpoints available: ecr.api, ecr.dkr, logs, s3, secretsmanager")
+
+
+def test_pending_endpoint_only_warns():
+    reads = healthy_reads()
+    reads["endpoints"]["vpc_endpoints"][1]["state"] = "pendingAcceptance"
+    reads["endpoints"]["vpc_endpoints"].append({"vpc_endpoint_id": "vpce-x", "service_name": "com.example.other",
+                                                 "state": "available"})
+    status, detail, fix = run(reads)["routing: vpc endpoints"]
+    assert status == v.WARN
+    assert detail == ("vpce-ecrapi (com.amazonaws.%s.ecr.api) is pendingacceptance (new endpoints become available "
+                      "within minutes)" % REGION)
+    assert fix.startswith("Run verify again")
+
+
+def test_endpoints_when_private_subnets_have_no_table():
+    reads = healthy_reads()
+    reads["route_tables"]["route_tables"][2]["associations"] = []
+    reads["route_tables"]["route_tables"][0]["associations"] = []
+    assert run(reads)["routing: vpc endpoints"][0] == v.PASS
+
+
+def test_other_service_names_are_shown_whole():
+    reads = healthy_reads()
+    reads["endpoints"]["vpc_endpoints"].append({"vpc_endpoint_id": "vpce-x", "service_name": "com.example.other",
+                                                 "state": "available"})
+    assert run(reads)["routing: vpc endpoints"][1].endswith(
+        ": com.example.other, ecr.api, ecr.dkr, logs, s3, secretsmanager")
+
+
+# ---- placement and reachability ----------------------------------------------------------------------------
+
+
+def test_placement_problems():
+    reads = healthy_reads()
+    reads["load_balancer"]["load_balancers"][0]["security_groups"] = [ALB_SG, "sg-0extra"]
+    reads["load_balancer"]["load_balancers"][0]["availability_zones"] = []
+    network = reads["service"]["services"][0]["networkConfiguration"]["awsvpcConfiguration"]
+    network.update(subnets=PUBLIC, assignPublicIp="ENABLED", securityGroups=[])
+    reads["db_cluster"]["clusters"][0]["vpc_security_groups"] = []
+    status, detail, fix = run(reads)["network: placement"]
+    assert status == v.FAIL
+    assert detail.split("; ") == [
+        "the load balancer's security groups are %s, sg-0extra, expected %s-alb-sg" % (ALB_SG, P),
+        "the load balancer's subnets are none, expected the public subnets",
+        "the tasks' security groups are none, expected %s-ecs-sg" % P,
+        "the tasks' subnets are %s, expected the private subnets" % ", ".join(sorted(PUBLIC)),
+        "the tasks get public IP addresses",
+        "the database's security groups are none, expected %s-db-sg" % P,
+    ]
+    assert "the alb, ecs and rds roles" in fix
+
+
+def test_placement_with_missing_resources():
+    reads = healthy_reads()
+    reads["load_balancer"] = {"failed": True, "msg": "LoadBalancerNotFound"}
+    reads["service"] = {"services": [], "services_not_running": [{"arn": "x", "reason": "MISSING"}]}
+    reads["db_cluster"] = {"clusters": []}
+    detail = run(reads)["network: placement"][1]
+    assert detail.split("; ") == [
+        "load balancer: reading it failed: LoadBalancerNotFound",
+        "service: there is no service %s-service in %s-cluster (MISSING)" % (P, P),
+        "database: there is no DB cluster %s-db-cluster" % P,
+    ]
+    reads["service"] = {"services": [], "services_not_running": [{"arn": "x"}]}
+    assert "service: there is no service %s-service in %s-cluster;" % (P, P) in run(reads)["network: placement"][1]
+
+
+def test_db_rule_removed():
+    reads = healthy_reads()
+    reads["security_groups"]["security_groups"][2]["ip_permissions"] = []
+    detail, fix = only_failure(reads, "reachability: ecs -> db:5432")
+    assert detail == "deny (expected allow): no ingress rule of %s-db-sg admits tcp 5432 from %s-ecs-sg" % (P, P)
+    assert fix == "fix ecs db"
+    assert run(reads)["reachability: only ecs -> db:5432"][1] == (
+        "only from ecs (expected only from ecs): no ingress rule of %s-db-sg admits tcp 5432 at all" % P)
+
+
+def test_db_open_to_the_internet():
+    reads = healthy_reads()
+    reads["security_groups"]["security_groups"][2]["ip_permissions"].append(rule(5432, ["0.0.0.0/0"]))
+    detail, fix = only_failure(reads, "reachability: only ecs -> db:5432")
+    assert detail == ("also from 0.0.0.0/0 (expected only from ecs): %s-db-sg ingress tcp 5432 from 0.0.0.0/0 is not "
+                      "from %s-ecs-sg" % (P, P))
+    assert fix == "fix only ecs"
+
+
+def test_missing_security_group():
+    reads = healthy_reads()
+    reads["security_groups"]["security_groups"] = reads["security_groups"]["security_groups"][:2]
+    result = run(reads)
+    for name in ("reachability: ecs -> db:5432", "reachability: internet -> db:5432",
+                 "reachability: only ecs -> db:5432"):
+        assert result[name][:2] == (v.FAIL, "cannot evaluate: security group %s-db-sg does not exist" % P)
+    assert result["reachability: alb -> ecs:8080"][0] == v.PASS
+    assert result["network: placement"][1] == "the database's security groups are %s, expected %s-db-sg" % (DB_SG, P)
+
+
+# ---- ECS ---------------------------------------------------------------------------------------------------
+
+
+def test_service_missing():
+    reads = healthy_reads()
+    reads["service"] = {"failed": True, "msg": "ClusterNotFoundException"}
+    result = run(reads)
+    for name in ("ecs: service", "ecs: deployment", "ecs: running tasks"):
+        assert result[name][:2] == (v.FAIL, "reading it failed: ClusterNotFoundException")
+    assert result["alb: target group"][1] == "service: reading it failed: ClusterNotFoundException"
+    # the rules are still compared with the target group of the contract's name
+    assert result["alb: rule /api/*"][0] == v.PASS
+
+
+def test_service_not_active():
+    reads = healthy_reads()
+    reads["service"]["services"][0]["status"] = "DRAINING"
+    detail, fix = only_failure(reads, "ecs: service")
+    assert detail == "DRAINING, runs %s-task:3 (only an ACTIVE service serves traffic)" % P
+    assert "re-run the deploy" in fix
+
+
+def deployment(reads, **changes):
+    reads["service"]["services"][0]["deployments"][0].update(changes)
+    return reads
+
+
+def test_deployment_in_progress_warns_with_what_aws_returned():
+    reads = deployment(healthy_reads(), rolloutState="IN_PROGRESS", runningCount=0)
+    reads["service"]["services"][0].update(runningCount=0, pendingCount=2)
+    result = run(reads)
+    assert result["ecs: deployment"][:2] == (
+        v.WARN, "primary deployment ecs-svc/1 is IN_PROGRESS (0 of 2 tasks running): not finished yet")
+    assert result["ecs: running tasks"][:2] == (
+        v.WARN, "0 of 2 desired tasks running, 2 pending (the deployment is still starting tasks)")
+    assert v.report(reads, expected())["result"] == v.WARN
+
+
+def test_deployment_failed():
+    reads = deployment(healthy_reads(), rolloutState="FAILED", rolloutStateReason="tasks failed to start")
+    detail, fix = only_failure(reads, "ecs: deployment")
+    assert detail == "primary deployment ecs-svc/1 is FAILED (2 of 2 tasks running): tasks failed to start"
+    assert "aws ecs describe-services --region %s --cluster %s-cluster" % (REGION, P) in fix
+    reads = deployment(healthy_reads(), rolloutState="FAILED", rolloutStateReason=None)
+    assert only_failure(reads, "ecs: deployment")[0].endswith("(2 of 2 tasks running)")
+
+
+def test_deployment_rolled_back():
+    old = TASK_ARN[:-1] + "2"
+    reads = deployment(healthy_reads(), taskDefinition=old, rolloutStateReason="circuit breaker: rolled back")
+    detail, _ = only_failure(reads, "ecs: deployment")
+    assert detail == ("the primary deployment runs %s-task:2, but the latest revision is %s-task:3 (the circuit "
+                      "breaker rolled the deployment back, or the deploy did not update the service): circuit "
+                      "breaker: rolled back" % (P, P))
+    reads = deployment(healthy_reads(), taskDefinition=old, rolloutStateReason=None)
+    assert only_failure(reads, "ecs: deployment")[0].endswith("did not update the service)")
+
+
+def test_deployment_without_rollout_state_or_primary():
+    reads = deployment(healthy_reads(), rolloutState=None)
+    status, detail, _ = run(reads)["ecs: deployment"]
+    assert status == v.WARN and detail == ("primary deployment ecs-svc/1 is in no rollout state (2 of 2 tasks "
+                                           "running): AWS reports no rollout state, so completion cannot be seen")
+    reads = deployment(healthy_reads(), status="ACTIVE")
+    assert only_failure(reads, "ecs: deployment")[0] == "the service has no PRIMARY deployment"
+
+
+def test_tasks_stopping_without_deployment():
+    reads = healthy_reads()
+    reads["service"]["services"][0].update(runningCount=1, pendingCount=0)
+    detail, fix = only_failure(reads, "ecs: running tasks")
+    assert detail == ("1 of 2 desired tasks running, 0 pending with no deployment in progress: tasks are stopping or "
+                      "cannot start")
+    assert "--desired-status STOPPED" in fix
+    reads["service"]["services"][0]["deployments"] = []
+    assert run(reads)["ecs: running tasks"][0] == v.FAIL
+
+
+@pytest.mark.parametrize("desired", [0, 1])
+def test_desired_count_below_minimum(desired):
+    reads = healthy_reads()
+    reads["service"]["services"][0].update(desiredCount=desired, runningCount=desired)
+    detail, _ = only_failure(reads, "ecs: running tasks")
+    assert detail.endswith("; the desired count is below the minimum 2")
+
+
+def test_task_definition_missing():
+    reads = healthy_reads()
+    reads["task_definition"] = {"changed": False}
+    result = run(reads)
+    failed = {c for c, r in result.items() if r[0] == v.FAIL}
+    assert failed == {"secrets: task definition", "secrets: secret host", "iam: execution role"}
+    assert result["secrets: task definition"][1] == (
+        "there is no active revision of the task definition family %s-task" % P)
+    assert result["secrets: secret host"][1] == (
+        "the task definition names no DB secret: there is no active revision of the task definition family %s-task" % P)
+    assert result["iam: execution role"][1] == (
+        "task definition: there is no active revision of the task definition family %s-task; the task definition "
+        "names no DB secret to compare the grant with" % P)
+    assert result["ecs: deployment"][0] == v.PASS
+
+
+def test_task_definition_without_the_container():
+    reads = healthy_reads()
+    reads["task_definition"]["container_definitions"][0]["name"] = "sidecar"
+    detail = run(reads)["secrets: task definition"][1]
+    assert detail == "the task definition %s-task:3 has no container payment-processor" % P
+
+
+def test_scalable_target():
+    reads = healthy_reads()
+    reads["scaling"]["scalable_target"]["max_capacity"] = 4
+    detail, fix = only_failure(reads, "ecs: scalable target")
+    assert detail == "service/%s-cluster/%s-service scales between 2 and 4 tasks, the inventory says 2 and 10" % (P, P)
+    assert "payment_min_count and payment_max_count" in fix
+    reads["scaling"] = {"scalable_target": {}, "policies": []}
+    result = run(reads)
+    assert result["ecs: scalable target"][1] == (
+        "the service service/%s-cluster/%s-service is not registered with Application Auto Scaling" % (P, P))
+    assert result["ecs: scaling policy"][1] == "there is no scaling policy %s-scaling-policy" % P
+    reads["scaling"] = {"failed": True, "msg": "boom"}
+    result = run(reads)
+    assert result["ecs: scalable target"][1] == "could not read the scalable target: reading it failed: boom"
+    assert result["ecs: scaling policy"][1] == "could not read the scaling policies: reading it failed: boom"
+
+
+def policy(reads):
+    return reads["scaling"]["policies"][0]
+
+
+def test_scaling_target_value_changed():
+    reads = healthy_reads()
+    policy(reads)["target_tracking_scaling_policy_configuration"]["target_value"] = 75.0
+    detail, fix = only_failure(reads, "ecs: scaling policy")
+    assert detail == ("%s-scaling-policy TargetTrackingScaling on ECSServiceAverageCPUUtilization, target value 75.0; "
+                      "payment_scaling_cpu_threshold is 50" % P)
+    assert "payment_scaling_cpu_threshold (50)" in fix
+    # AWS returns the value as a float, the inventory as an int or a string
+    assert run(healthy_reads(), cpu_threshold="50")["ecs: scaling policy"][0] == v.PASS
+
+
+def test_scaling_policy_of_the_wrong_kind_or_name():
+    reads = healthy_reads()
+    policy(reads)["policy_type"] = "StepScaling"
+    policy(reads)["target_tracking_scaling_policy_configuration"] = {}
+    detail, _ = only_failure(reads, "ecs: scaling policy")
+    assert detail == ("%s-scaling-policy StepScaling on None, target value None; it must be target tracking on "
+                      "ECSServiceAverageCPUUtilization; payment_scaling_cpu_threshold is 50" % P)
+    policy(reads)["policy_name"] = "someone-elses"
+    assert only_failure(reads, "ecs: scaling policy")[0] == (
+        "there is no scaling policy %s-scaling-policy (only someone-elses)" % P)
+
+
+# ---- load balancer -----------------------------------------------------------------------------------------
+
+
+def listener(reads):
+    return reads["load_balancer"]["load_balancers"][0]["listeners"][0]
+
+
+def test_target_group_problems():
+    reads = healthy_reads()
+    tg = reads["target_group"]["target_groups"][0]
+    tg.update(load_balancer_arns=[], port=80, target_type="instance")
+    reads["service"]["services"][0]["loadBalancers"][0]["targetGroupArn"] = "arn:x:targetgroup/other-tg/1"
+    result = run(reads)
+    assert result["alb: target group"][1].split("; ") == [
+        "the service's container payment-processor registers into arn:x:targetgroup/other-tg/1, not %s-tg" % P,
+        "%s-tg is not used by %s-alb" % (P, P),
+        "it sends to instance targets on port 80, expected ip targets on 8080",
+    ]
+    # the rules must point at the service's target group
+    assert result["alb: rule /api/*"][1] == (
+        "HTTP:80 rule 10 sends /api/* to %s-tg, not the service's target group other-tg" % P)
+    reads["service"]["services"][0]["loadBalancers"] = []
+    assert run(reads)["alb: target group"][1].startswith(
+        "the service's container payment-processor registers into no target group")
+
+
+def test_target_group_missing():
+    reads = healthy_reads()
+    reads["target_group"] = {"target_groups": []}
+    result = run(reads)
+    assert result["alb: target group"][1] == "there is no target group %s-tg" % P
+    assert result["alb: target health"][1] == "there is no target group %s-tg" % P
+    assert result["alb: rule /api/*"][0] == v.PASS  # the service still names its target group
+    reads["service"] = {"services": [], "services_not_running": []}
+    assert run(reads)["alb: rule /api/*"][1] == (
+        "the service's target group is unknown: there is no service %s-service in %s-cluster" % (P, P))
+    reads = healthy_reads()
+    reads["target_group"] = {"target_groups": []}
+    reads["service"]["services"][0]["loadBalancers"] = []
+    assert run(reads)["alb: rule /api/*"][1] == (
+        "the service's target group is unknown: there is no target group %s-tg" % P)
+
+
+def test_load_balancer_missing():
+    reads = healthy_reads()
+    reads["load_balancer"] = {"load_balancers": []}
+    result = run(reads)
+    assert result["alb: rule /webhook/*"][1] == "there is no load balancer %s-alb" % P
+    assert result["dns: api.dev.payment.internal"][1] == (
+        "cannot compare with the load balancer: there is no load balancer %s-alb" % P)
+    assert result["alb: target group"][0] == v.PASS
+
+
+def test_rules_point_elsewhere_or_are_missing():
+    reads = healthy_reads()
+    rules = listener(reads)["rules"]
+    rules[0]["actions"] = [{"type": "fixed-response"}]
+    del rules[1]
+    result = run(reads)
+    assert result["alb: rule /api/*"][1] == (
+        "HTTP:80 rule 10 sends /api/* to fixed-response, not the service's target group %s-tg" % P)
+    assert result["alb: rule /webhook/*"][1] == "HTTP:80 has no rule for /webhook/*"
+    rules[0]["actions"] = []
+    assert run(reads)["alb: rule /api/*"][1].startswith("HTTP:80 rule 10 sends /api/* to nothing, not")
+
+
+def test_the_first_matching_rule_decides():
+    reads = healthy_reads()
+    listener(reads)["rules"].append({
+        "priority": "5", "conditions": [{"field": "path-pattern", "path_pattern_config": {"values": ["/api/*"]}}],
+        "actions": [{"type": "forward", "forward_config": {"target_groups": [
+            {"target_group_arn": TG_ARN}, {"target_group_arn": "arn:x:targetgroup/canary-tg/9"}]}}]})
+    assert run(reads)["alb: rule /api/*"][1] == (
+        "HTTP:80 rule 5 sends /api/* to %s-tg, canary-tg, not the service's target group %s-tg" % (P, P))
+    listener(reads)["rules"][-1]["actions"][0]["forward_config"]["target_groups"].pop()
+    assert run(reads)["alb: rule /api/*"] == (v.PASS, "HTTP:80 rule 5 forwards /api/* to %s-tg" % P, "")
+
+
+def test_https_listener_serves_and_http_only_redirects():
+    reads = healthy_reads()
+    serving = listener(reads)
+    serving.update(protocol="HTTPS", port=443)
+    redirect = {"protocol": "HTTP", "port": 80, "default_actions": [{"type": "redirect"}], "rules": []}
+    reads["load_balancer"]["load_balancers"][0]["listeners"].append(redirect)
+    assert run(reads)["alb: rule /api/*"][1] == "HTTPS:443 rule 10 forwards /api/* to %s-tg" % P
+    reads["load_balancer"]["load_balancers"][0]["listeners"] = [redirect]
+    assert run(reads)["alb: rule /api/*"][1] == "%s-alb has no listener that serves requests" % P
+
+
+def targets(reads, *states):
+    reads["target_group"]["target_groups"][0]["targets_health_description"] = [
+        {"target": {"id": "10.0.128.%d" % i, "port": 8080},
+         "target_health": {"state": s, "reason": "Target.ResponseCodeMismatch" if s == "unhealthy" else None}}
+        for i, s in enumerate(states)]
+    return reads
+
+
+def test_target_health():
+    assert run(targets(healthy_reads()))["alb: target health"][:2] == (
+        v.WARN, "no targets registered in %s-tg yet (ECS registers each task's IP address once it starts)" % P)
+    assert run(targets(healthy_reads(), "healthy", "initial"))["alb: target health"][:2] == (
+        v.WARN, "10.0.128.0:8080 healthy; 10.0.128.1:8080 initial")
+    status, detail, fix = run(targets(healthy_reads(), "healthy", "unhealthy", "draining"))["alb: target health"]
+    assert status == v.FAIL and detail == (
+        "10.0.128.0:8080 healthy; 10.0.128.1:8080 unhealthy (Target.ResponseCodeMismatch); 10.0.128.2:8080 draining")
+    assert "/health" in fix and "8080" in fix
+    reads = targets(healthy_reads(), "unused")
+    reads["target_group"]["target_groups"][0]["targets_health_description"][0]["target_health"] = {}
+    assert run(reads)["alb: target health"][:2] == (v.FAIL, "10.0.128.0:8080 unknown")
+
+
+# ---- DNS ---------------------------------------------------------------------------------------------------
+
+
+def test_stale_db_record():
+    reads = healthy_reads()
+    reads["records"]["resource_record_sets"][0]["resource_records"] = [{"value": "old.example.com"}]
+    detail, fix = only_failure(reads, "dns: db.dev.payment.internal")
+    assert detail == "db.%s points at old.example.com, but the writer endpoint is %s (stale record)" % (ZONE, WRITER)
+    assert "the route53 role" in fix
+
+
+def test_records_missing_or_pointing_nowhere():
+    reads = healthy_reads()
+    records = reads["records"]["resource_record_sets"]
+    records[1]["type"] = "TXT"
+    records[2]["alias_target"] = {}
+    result = run(reads)
+    assert result["dns: db-ro.dev.payment.internal"][1] == "there is no A or CNAME record db-ro.%s" % ZONE
+    assert result["dns: api.dev.payment.internal"][1] == (
+        "api.%s points at nothing, but the load balancer is %s (stale record)" % (ZONE, ALB_DNS))
+
+
+def test_zone_missing_or_unreadable():
+    reads = healthy_reads()
+    reads["zones"]["HostedZones"] = reads["zones"]["HostedZones"][:1]  # only the public zone of that name
+    result = run(reads)
+    assert result["dns: db.dev.payment.internal"][1] == "there is no private hosted zone %s" % ZONE
+    reads["zones"] = {"hosted_zones": [{"id": "Z1", "name": ZONE, "config": {"private_zone": True}}]}
+    reads["records"] = {"failed": True, "msg": "NoSuchHostedZone"}
+    assert run(reads)["dns: db-ro.dev.payment.internal"][1] == (
+        "could not read the records of %s: reading it failed: NoSuchHostedZone" % ZONE)
+
+
+def test_dns_without_cluster():
+    reads = healthy_reads()
+    reads["db_cluster"] = {"clusters": [{"db_cluster_identifier": "other"}]}
+    result = run(reads)
+    assert result["dns: db.dev.payment.internal"][1] == (
+        "cannot compare with the writer endpoint: there is no DB cluster %s-db-cluster" % P)
+    assert result["secrets: secret host"][1] == (
+        "cannot compare with the writer endpoint: there is no DB cluster %s-db-cluster" % P)
+
+
+# ---- secrets and IAM ---------------------------------------------------------------------------------------
+
+
+def container(reads):
+    return reads["task_definition"]["container_definitions"][0]
+
+
+def test_task_definition_secret_problems():
+    reads = healthy_reads()
+    container(reads)["secrets"] = [
+        {"name": "DB_HOST", "valueFrom": SECRET + ":host::"},
+        {"name": "DB_PASSWORD", "value_from": "%s-db-credentials:password::" % P},
+        {"name": "DB_NAME", "value_from": SECRET.replace(P, "staging-payment") + ":dbname::"},
+        {"name": "DB_PORT"},
+    ]
+    container(reads)["environment"] = [{"name": "DB_PASSWORD", "value": "x"}, {"name": "API_SECRET"}, {}]
+    detail, fix = only_failure(reads, "secrets: task definition")
+    assert detail.split("; ") == [
+        "DB_PASSWORD comes from %s-db-credentials:password::, not from the ARN of %s-db-credentials in %s" % (
+            P, P, REGION),
+        "DB_NAME comes from %s:dbname::, not from the ARN of %s-db-credentials in %s" % (
+            SECRET.replace(P, "staging-payment"), P, REGION),
+        "DB_PORT comes from nowhere, not from the ARN of %s-db-credentials in %s" % (P, REGION),
+        "the variables come from 4 different secrets",
+        "plain environment variable(s) DB_PASSWORD, API_SECRET look like credentials",
+    ]
+    assert "by its full ARN" in fix
+
+
+def test_task_definition_without_secrets():
+    reads = healthy_reads()
+    container(reads)["secrets"] = []
+    result = run(reads)
+    assert result["secrets: task definition"][1] == "container payment-processor gets no secret from Secrets Manager"
+    assert result["secrets: secret host"][1] == (
+        "the task definition names no DB secret: its container takes no secret by ARN")
+    assert "the task definition names no DB secret to compare the grant with" in result["iam: execution role"][1]
+
+
+def test_secret_host():
+    reads = healthy_reads()
+    reads["secret"] = {"read": True, "host": "old-writer.example.com"}
+    detail, fix = only_failure(reads, "secrets: secret host")
+    assert detail == "the secret's host is old-writer.example.com, but the writer endpoint is %s (stale)" % WRITER
+    assert "the rds role" in fix
+    reads["secret"] = {"read": True, "host": ""}
+    assert only_failure(reads, "secrets: secret host")[0] == (
+        "no secret with a host key at %s (deleted, or the key is missing)" % SECRET)
+    reads["secret"] = None
+    assert only_failure(reads, "secrets: secret host")[0] == "the secret was not read"
+
+
+def statements(reads):
+    return reads["execution_policies"]["policies"][0]["policy_document"]["Statement"]
+
+
+def test_execution_role_widened_to_every_secret():
+    reads = healthy_reads()
+    statements(reads)[2]["Resource"] = "*"
+    detail, fix = only_failure(reads, "iam: execution role")
+    assert detail == ("%s-task-execution-policy statement ReadThisEnvironmentsDbSecret allows "
+                      "secretsmanager:GetSecretValue on Resource *" % P)
+    assert fix == ("Re-run the deploy (ansible-playbook site.yml -i inventories/dev): the ecs role rewrites the inline "
+                   "policy %s-task-execution-policy and detaches managed policies." % P)
+
+
+def test_execution_role_wildcards_and_other_secrets():
+    reads = healthy_reads()
+    statements(reads).extend([
+        {"Sid": "Everything", "Effect": "Allow", "Action": "*", "Resource": SECRET},
+        {"Effect": "Allow", "Action": ["s3:*"], "Resource": "arn:aws:s3:::bucket"},
+        {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"},
+        {"Effect": "Allow", "Action": "secretsmanager:Get*", "Resource": [SECRET, SECRET.replace("dev", "prod")]},
+        "not a statement",
+    ])
+    detail, _ = only_failure(reads, "iam: execution role")
+    assert detail.split("; ") == [
+        "%s-task-execution-policy statement Everything allows Action *" % P,
+        "%s-task-execution-policy statement 5 allows Action s3:*" % P,
+        "%s-task-execution-policy statement 6 allows with NotAction/NotResource, which grants everything not "
+        "listed" % P,
+        "%s-task-execution-policy statement 7 grants secretsmanager:GetSecretValue on %s, beyond the DB secret" % (
+            P, SECRET.replace("dev", "prod")),
+    ]
+
+
+def test_execution_role_extra_policy_and_managed_policy():
+    reads = healthy_reads()
+    reads["execution_policies"]["policies"].append({"policy_name": "debug", "policy_document": {
+        "Statement": {"Effect": "Allow", "Action": "logs:*", "Resource": "*"}}})
+    reads["execution_policies"]["policies"].append({"policy_name": "broken", "policy_document": "not json"})
+    reads["execution_role"]["iam_roles"][0]["managed_policies"] = [
+        {"policy_name": "AmazonECSTaskExecutionRolePolicy"}, {"policy_arn": "arn:aws:iam::aws:policy/X"}]
+    detail, fix = only_failure(reads, "iam: execution role")
+    assert detail.split("; ") == [
+        "managed policy AmazonECSTaskExecutionRolePolicy is attached (the platform attaches none)",
+        "managed policy arn:aws:iam::aws:policy/X is attached (the platform attaches none)",
+        "debug statement 0 allows Action logs:*",
+        "debug statement 0 allows logs:* on Resource *",
+    ]
+    assert fix.endswith("; delete the inline policy debug (aws iam delete-role-policy --role-name "
+                        "%s-task-execution-role --policy-name debug)." % P)
+
+
+def test_execution_role_without_the_secret_grant():
+    reads = healthy_reads()
+    del statements(reads)[2]
+    assert only_failure(reads, "iam: execution role")[0] == (
+        "nothing grants secretsmanager:GetSecretValue on %s, so ECS cannot inject the DB credentials" % SECRET)
+
+
+def test_execution_role_of_the_task_definition():
+    reads = healthy_reads()
+    reads["task_definition"]["execution_role_arn"] = "arn:aws:iam::%s:role/admin" % ACCOUNT
+    assert only_failure(reads, "iam: execution role")[0] == (
+        "the task definition's execution role is arn:aws:iam::%s:role/admin, not %s-task-execution-role" % (ACCOUNT, P))
+    reads["task_definition"]["execution_role_arn"] = "arn:aws:iam::%s:role/ecs/%s-task-execution-role" % (ACCOUNT, P)
+    assert run(reads)["iam: execution role"][0] == v.PASS
+    del reads["task_definition"]["execution_role_arn"]
+    assert only_failure(reads, "iam: execution role")[0].startswith("the task definition's execution role is none")
+
+
+def test_execution_role_missing_or_unreadable():
+    reads = healthy_reads()
+    reads["execution_role"] = {"iam_roles": []}
+    reads["execution_policies"] = {"skipped": True, "skip_reason": "Conditional result was False"}
+    assert only_failure(reads, "iam: execution role")[0] == "there is no IAM role %s-task-execution-role" % P
+    reads = healthy_reads()
+    reads["execution_policies"] = {"failed": True, "msg": "AccessDenied"}
+    assert only_failure(reads, "iam: execution role")[0] == (
+        "could not read the role's inline policies: reading it failed: AccessDenied")
+    reads = healthy_reads()
+    reads["task_definition"] = {}
+    reads["execution_role"] = {"iam_roles": []}
+    assert run(reads)["iam: execution role"][1] == (
+        "task definition: there is no active revision of the task definition family %s-task; there is no IAM role "
+        "%s-task-execution-role" % (P, P))
+
+
+def test_nothing_in_the_report_carries_the_secret_value():
+    reads = healthy_reads()
+    reads["secret"] = {"read": True, "host": WRITER, "password": "hunter2-do-not-print"}
+    assert "hunter2" not in json.dumps(v.report(reads, expected()))
+
+
+def test_helpers():
+    assert v._list(None) == [] and v._list("a") == ["a"] and v._list(("a", "b")) == ["a", "b"]
+    assert v._dns(" API.Example.COM. ") == "api.example.com" and v._dns(None) == ""
+    assert v._tg_name("arn:aws:elasticloadbalancing:r:1:targetgroup/name/123") == "name"
+    assert v._tg_name("weird") == "weird"
+    assert v._statements(None) == []
+    assert copy.deepcopy(healthy_reads()) == healthy_reads()
+
+
+def test_secrets_by_name_only():
+    reads = healthy_reads()
+    container(reads)["secrets"] = [{"name": "DB_PASSWORD", "value_from": "%s-db-credentials:password::" % P}]
+    result = run(reads)
+    assert result["secrets: secret host"][1] == (
+        "the task definition names no DB secret: its container takes no secret by ARN")
+
+
+def test_other_containers_and_conditions_are_ignored():
+    reads = healthy_reads()
+    reads["service"]["services"][0]["loadBalancers"].insert(
+        0, {"containerName": "sidecar", "containerPort": 9000, "targetGroupArn": "arn:x:targetgroup/side-tg/1"})
+    listener(reads)["rules"].insert(0, {
+        "priority": "1", "conditions": [{"field": "host-header", "values": ["/api/*"]}],
+        "actions": [{"type": "fixed-response"}]})
+    assert {c for c, r in run(reads).items() if r[0] != v.PASS} == set()
+
+
+def test_a_rule_without_a_numeric_priority_comes_last():
+    reads = healthy_reads()
+    listener(reads)["rules"].append({
+        "priority": "default", "conditions": [{"field": "path-pattern", "values": ["/api/*"]}],
+        "actions": [{"type": "fixed-response"}]})
+    assert run(reads)["alb: rule /api/*"][0] == v.PASS
