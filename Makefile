@@ -7,7 +7,7 @@ EMULATOR_PORT ?= 5000
 ENVS := dev staging prod
 INVENTORIES := $(foreach env,$(ENVS),-i inventories/$(env))
 
-.PHONY: venv demo stop test lint unit bench clean
+.PHONY: venv demo stop test lint unit clean
 
 venv: $(STAMP) .collections/ansible_collections/payments/platform
 
@@ -44,9 +44,6 @@ lint: venv
 # suite, which starts and stops its own emulator on a free loopback port.
 test: lint unit
 	$(BIN)/pytest tests/integration
-
-bench: venv
-	$(BIN)/python tests/bench.py
 
 clean: stop
 	rm -rf $(VENV) .collections reports .emulator
