@@ -6,8 +6,18 @@ BIN := $(VENV)/bin
 EMULATOR_PORT ?= 5000
 ENVS := dev staging prod
 INVENTORIES := $(foreach env,$(ENVS),-i inventories/$(env))
+# Opt-in accelerator for every playbook run make starts (demo, test): `make demo ACCELERATOR=mitogen` uses
+# Mitogen's mitogen_linear strategy (one persistent interpreter per host). Off by default: ansible-core
+# deprecates third-party strategies. Expanded at run time, so it also works right after `make venv`.
+ACCELERATOR ?=
+ifeq ($(ACCELERATOR),mitogen)
+export ANSIBLE_STRATEGY_PLUGINS = $(shell ls -d $(CURDIR)/$(VENV)/lib/python3*/site-packages/ansible_mitogen/plugins/strategy 2>/dev/null)
+export ANSIBLE_STRATEGY = mitogen_linear
+else ifneq ($(ACCELERATOR),)
+$(error ACCELERATOR=$(ACCELERATOR) is not known; the only accelerator is ACCELERATOR=mitogen)
+endif
 
-.PHONY: venv demo stop test lint unit clean
+.PHONY: venv demo stop test lint unit integration molecule bench clean
 
 venv: $(STAMP) .collections/ansible_collections/payments/platform
 
@@ -40,10 +50,21 @@ unit: venv
 lint: venv
 	$(BIN)/ansible-lint --profile production
 
-# Everything: lint, the plugins' unit tests at 100% line and branch coverage, then the integration
-# suite, which starts and stops its own emulator on a free loopback port.
+# Everything: lint, the plugins' unit tests at 100% line and branch coverage, then side by side (each
+# on its own emulator, started on a free loopback port) the integration tests and every role's molecule
+# scenario; each one's output is shown when it ends.
 test: lint unit
-	$(BIN)/pytest tests/integration
+	$(MAKE) --no-print-directory -j2 --output-sync=target integration molecule
+
+integration: venv
+	$(BIN)/pytest tests/integration --ignore=tests/integration/test_molecule.py
+
+molecule: venv
+	$(BIN)/pytest -p no:cacheprovider tests/integration/test_molecule.py
+
+# Not a test: wall time, changes and API calls of deploy, re-run and teardown (1 and 3 envs, default and Mitogen) -> reports/bench.json.
+bench: venv
+	$(BIN)/python tests/bench.py $(BENCH_ARGS)
 
 clean: stop
 	rm -rf $(VENV) .collections reports .emulator

@@ -231,10 +231,3 @@ def recorded_requests(emulator):
                 requests.append((action_of(request), body))
     return requests
 
-
-def pytest_collection_modifyitems(items):
-    """For pytest-xdist (`make test` runs -n 2 --dist loadgroup): the molecule scenarios on one worker, every
-    other test on the other in file order, so that the platform is deployed once and torn down last."""
-    for item in items:
-        group = "molecule" if item.path.name == "test_molecule.py" else "platform"
-        item.add_marker(pytest.mark.xdist_group(group))

@@ -1,8 +1,8 @@
 """Every role's molecule scenario (prepare, converge, idempotence, verify, absent path), as `molecule test`
 runs it from the role's folder.
 
-`make test` runs these on their own pytest-xdist worker, whose session emulator no other test uses (see
-conftest.py); the scenarios name everything molecule-payment-*, so they could share one with the platform too."""
+`make test` runs this file (`make molecule`) beside the other integration tests, on an emulator of its own;
+the scenarios name everything molecule-payment-*, so they could share one with the platform too."""
 
 import os
 import subprocess
