@@ -7,7 +7,7 @@ EMULATOR_PORT ?= 5000
 ENVS := dev staging prod
 INVENTORIES := $(foreach env,$(ENVS),-i inventories/$(env))
 # Opt-in accelerator for every playbook run make starts (demo, test): `make demo ACCELERATOR=mitogen` uses
-# Mitogen's mitogen_linear strategy (one persistent interpreter per host). Off by default: ansible-core
+# Mitogen's mitogen_linear strategy (a persistent interpreter, no new Python per task). Off by default: ansible-core
 # deprecates third-party strategies. Expanded at run time, so it also works right after `make venv`.
 ACCELERATOR ?=
 ifeq ($(ACCELERATOR),mitogen)

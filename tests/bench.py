@@ -299,11 +299,13 @@ def analyse(tasks, calls):
             })
     repeated.sort(key=lambda r: (-r["count"], r["action"]))
     return {
+        "repeated_reads_total": sum(r["count"] - 1 for r in repeated),
         "aws_module_executions": totals["aws_module_executions"],
         "other_module_executions": totals["other_module_executions"],
         "executions_by_module": dict(executions_by_module.most_common()),
-        "tasks": rows,
-        "repeated_reads": repeated,
+        # Tasks that ran a module or called AWS (set_fact, assert... without a call are left out).
+        "tasks": [r for r in rows if r["executions"] or r["reads"] or r["writes"] or r["kind"] != "controller"],
+        "repeated_reads": repeated[:30],
         "calls_before_first_task": len(per_task_calls.get(None, [])),
     }
 
