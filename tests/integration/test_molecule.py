@@ -22,9 +22,17 @@ def test_every_role_has_a_scenario():
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.parents[1].name)
-def test_molecule_scenario(emulator, scenario):
+def test_molecule_scenario(emulator, scenario, tmp_path):
     venv_bin = str(Path(sys.executable).parent)
-    env = dict(os.environ, PATH=venv_bin + os.pathsep + os.environ["PATH"], ANSIBLE_NOCOLOR="1", NO_COLOR="1")
+    # molecule keeps a scenario's state under ~/.ansible/tmp, keyed by the role's name only: a fresh folder
+    # per run keeps an earlier, interrupted run (of this checkout or another) out of the test.
+    env = dict(
+        os.environ,
+        PATH=venv_bin + os.pathsep + os.environ["PATH"],
+        ANSIBLE_NOCOLOR="1",
+        NO_COLOR="1",
+        MOLECULE_EPHEMERAL_DIRECTORY=str(tmp_path),
+    )
     proc = subprocess.run(
         [str(Path(venv_bin) / "molecule"), "test"],
         cwd=scenario.parents[1],
