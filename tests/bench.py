@@ -43,7 +43,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from conftest import ANSIBLE_PLAYBOOK, ENV_REGIONS, REPO, Emulator, action_of, writes  # noqa: E402
+from conftest import ANSIBLE_PLAYBOOK, REPO, Emulator, action_of, aws_clients, emulator_environment, writes  # noqa: E402
 
 SCENARIOS = {"one": ["dev"], "three": ["dev", "staging", "prod"]}
 PHASES = ("deploy", "rerun", "teardown")
@@ -320,17 +320,12 @@ def recap(output):
 def leftovers_of(emulator, envs):
     """What the teardown left behind, per environment (tests/integration/test_zz_teardown.py's check)."""
     try:
-        import boto3
-
         sys.path.insert(0, str(REPO / "tests" / "integration"))
         from test_zz_teardown import leftovers
     except Exception as exc:  # noqa: BLE001 - the check is informative only
         return {"error": f"could not import the leftovers check: {exc}"}
 
-    def aws(service, env=None, region=None):
-        return boto3.client(service, region_name=region or ENV_REGIONS[env], endpoint_url=emulator.url,
-                            aws_access_key_id="testing", aws_secret_access_key="testing")
-
+    aws = aws_clients(emulator.url)
     found = {}
     try:
         for env in envs:
@@ -355,17 +350,10 @@ class Bench:
         self.logs.mkdir()
 
     def env(self, emulator, strategy, tasks_file):
-        env = dict(os.environ)
-        for var in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_DEFAULT_PROFILE", "AWS_SECURITY_TOKEN",
-                    "ANSIBLE_STRATEGY", "ANSIBLE_STRATEGY_PLUGINS"):
+        env = emulator_environment(emulator.url)
+        for var in ("ANSIBLE_STRATEGY", "ANSIBLE_STRATEGY_PLUGINS"):
             env.pop(var, None)
         env.update(
-            AWS_ENDPOINT_URL=emulator.url,
-            AWS_ACCESS_KEY_ID="testing",
-            AWS_SECRET_ACCESS_KEY="testing",
-            AWS_DEFAULT_REGION="eu-west-1",
-            AWS_CONFIG_FILE=os.devnull,
-            AWS_SHARED_CREDENTIALS_FILE=os.devnull,
             ANSIBLE_NOCOLOR="1",
             ANSIBLE_CALLBACK_PLUGINS=str(self.work / "callback_plugins"),
             ANSIBLE_CALLBACKS_ENABLED=",".join(

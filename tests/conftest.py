@@ -128,27 +128,42 @@ class Run:
         return self.rc != 0
 
 
-@pytest.fixture(scope="session")
-def emulator(tmp_path_factory):
-    emulator = Emulator(tmp_path_factory.mktemp("emulator"))
-    saved = {k: os.environ.get(k) for k in ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
-    os.environ.update(
-        AWS_ENDPOINT_URL=emulator.url,
+def emulator_environment(url, base=os.environ):
+    """`base` aimed at the emulator at `url`: never a real account (dummy credentials, no profile or token)."""
+    foreign = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
+    env = {k: v for k, v in base.items() if k not in foreign}
+    env.update(
+        AWS_ENDPOINT_URL=url,
         AWS_ACCESS_KEY_ID="testing",
         AWS_SECRET_ACCESS_KEY="testing",
         AWS_DEFAULT_REGION="eu-west-1",
         AWS_CONFIG_FILE=os.devnull,
         AWS_SHARED_CREDENTIALS_FILE=os.devnull,
     )
-    for var in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_DEFAULT_PROFILE"):
-        os.environ.pop(var, None)
+    return env
+
+
+def aws_clients(url):
+    """boto3 clients against the emulator at `url`: client('ec2', 'dev') or client('ec2', region='us-east-1')."""
+
+    def client(service, env=None, region=None):
+        return boto3.client(service, region_name=region or ENV_REGIONS[env], endpoint_url=url,
+                            aws_access_key_id="testing", aws_secret_access_key="testing")
+
+    return client
+
+
+@pytest.fixture(scope="session")
+def emulator(tmp_path_factory):
+    emulator = Emulator(tmp_path_factory.mktemp("emulator"))
+    saved = dict(os.environ)
+    environment = emulator_environment(emulator.url)
+    os.environ.clear()
+    os.environ.update(environment)
     yield emulator
     emulator.stop()
-    for key, value in saved.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
+    os.environ.clear()
+    os.environ.update(saved)
 
 
 def run_playbook(playbook, *envs, extra_vars=None, check=False, verbosity=0, timeout=1800):
@@ -171,11 +186,7 @@ def run_playbook(playbook, *envs, extra_vars=None, check=False, verbosity=0, tim
 @pytest.fixture(scope="session")
 def aws(emulator):
     """boto3 clients against the emulator: aws('ec2', 'dev') or aws('ec2', region='us-east-1')."""
-
-    def client(service, env=None, region=None):
-        return boto3.client(service, region_name=region or ENV_REGIONS[env], endpoint_url=emulator.url)
-
-    return client
+    return aws_clients(emulator.url)
 
 
 @dataclass

@@ -86,3 +86,10 @@ def test_comparison_shows_differences_and_drift(platform, emulator, aws):
     assert report["drift"] == [{"environment": "staging", "setting": "scaling_cpu_threshold", "configured": 70, "live": 85.0}]
     markdown = (REPORTS / "comparison-report.md").read_text()
     assert "| `scaling_cpu_threshold` |" in markdown and "drift" in markdown
+
+
+def test_deploy_does_not_read_again_what_its_roles_returned(platform):
+    """The outputs step takes the zone and the scaling target from the roles that just applied them: in the
+    converged re-run the zone is never looked up by name, the scaling target is read once per environment."""
+    assert platform.rerun_calls.count("DescribeScalableTargets") == len(ENVS)
+    assert [c for c in platform.rerun_calls if c.startswith("GET /2013-04-01/hostedzonesbyname")] == []
