@@ -6,6 +6,7 @@ Each patch closes a gap where moto forgets or lacks something real AWS keeps, so
 them. Usage:
 
     python tests/emulator.py --port 5000        # serves on 127.0.0.1 until killed
+    python tests/emulator.py --rehearsal 2      # rehearsal mode: AWS's waits and refusals, 2 s per AWS minute
 
 Requests are recorded to $MOTO_RECORDER_FILEPATH when MOTO_ENABLE_RECORDING=true, which the tests
 use to prove that a run made no write call.
@@ -13,6 +14,7 @@ use to prove that a run made no write call.
 
 import argparse
 import functools
+import re
 import sys
 
 
@@ -141,6 +143,253 @@ def _ecs_empty_tag_list():
     EC2ContainerServiceResponse.list_tags_for_resource = list_tags_for_resource
 
 
+def _rehearsal_seconds(aws_minutes):
+    """Emulator seconds for a duration in AWS minutes: 0 unless rehearsal mode is on (tests/rehearsal.py)."""
+    import rehearsal
+
+    return rehearsal.seconds(aws_minutes)
+
+
+# ECR: AWS replicates an image "typically within 30 minutes", most in seconds (ECR User Guide, private image
+# replication); rehearsal mode takes half a minute.
+ECR_REPLICATION_MINUTES = 0.5
+
+
+def _ecr_lifecycle_selects(rule, image):
+    """Whether a lifecycle rule's tag selection picks `image` (ECR User Guide, lifecycle policy properties:
+    several prefixes or patterns of one rule must all be matched)."""
+    import fnmatch
+
+    selection = rule["selection"]
+    status = selection["tagStatus"]
+    if status == "any":
+        return True
+    if status == "untagged":
+        return not image.image_tags
+    prefixes, patterns = selection.get("tagPrefixList") or [], selection.get("tagPatternList") or []
+    return bool(image.image_tags) and all(any(t.startswith(p) for t in image.image_tags) for p in prefixes) and all(
+        any(fnmatch.fnmatchcase(t, p) for t in image.image_tags) for p in patterns
+    )
+
+
+def _ecr_apply_lifecycle(repository):
+    """ECR lifecycle policy evaluation (ECR User Guide, "Lifecycle policy evaluation rules"): rules in priority
+    order; an image that a rule selects is never expired by a rule of lower priority, which still counts it;
+    imageCountMoreThan expires all but the newest countNumber images of its selection (by push time),
+    sinceImagePushed those pushed more than countNumber days ago."""
+    import json
+    import time
+
+    if not repository.lifecycle_policy:
+        return
+    claimed, expired = set(), []
+    newest_first = sorted(enumerate(repository.images), key=lambda pair: (pair[1].image_pushed_at, pair[0]), reverse=True)
+    for rule in sorted(json.loads(repository.lifecycle_policy)["rules"], key=lambda r: r["rulePriority"]):
+        selected = [image for _, image in newest_first if _ecr_lifecycle_selects(rule, image)]
+        count = rule["selection"]["countNumber"]
+        if rule["selection"]["countType"] == "imageCountMoreThan":
+            expiring = selected[count:]
+        else:
+            expiring = [image for image in selected if image.image_pushed_at < time.time() - count * 86400]
+        expired += [image for image in expiring if id(image) not in claimed]
+        claimed.update(id(image) for image in selected)
+    repository.images = [image for image in repository.images if image not in expired]
+
+
+def _ecr_replicates_and_expires():
+    """ECR: moto stores a registry's replication configuration but copies nothing, and never applies a
+    lifecycle policy. As AWS does: an image pushed to a repository that a replication rule of its region selects
+    (no filter, or a PREFIX_MATCH filter) is copied, with its tag and digest, to each destination region
+    (creating the repository there when missing, with default settings), after ECR_REPLICATION_MINUTES in
+    rehearsal mode; replicated images are not replicated again. After every push the repository's lifecycle
+    policy is applied (AWS applies it within 24 hours; here at once)."""
+    import threading
+
+    from moto.ecr.exceptions import ImageAlreadyExistsException
+    from moto.ecr.models import ECRBackend, ecr_backends
+
+    original = ECRBackend.put_image
+
+    def copy(image, account, region, tag):
+        backend = ecr_backends[account][region]
+        if image.repository_name not in backend.repositories:
+            backend.create_repository(image.repository_name, None, None, None, None, [])
+        try:
+            original(backend, image.repository_name, image.image_manifest, tag, image.image_manifest_media_type,
+                     image.image_digest)
+        except ImageAlreadyExistsException:
+            return
+        _ecr_apply_lifecycle(backend.repositories[image.repository_name])
+
+    @functools.wraps(original)
+    def put_image(self, repository_name, image_manifest, image_tag, image_manifest_mediatype=None, digest=None):
+        image = original(self, repository_name, image_manifest, image_tag, image_manifest_mediatype, digest)
+        _ecr_apply_lifecycle(self.repositories[repository_name])
+        for rule in self.replication_config.get("rules", []):
+            filters = rule.get("repositoryFilters") or []
+            if filters and not any(repository_name.startswith(f["filter"]) for f in filters):
+                continue
+            for destination in rule["destinations"]:
+                job = threading.Timer(_rehearsal_seconds(ECR_REPLICATION_MINUTES), copy,
+                                      (image, destination["registryId"], destination["region"], image_tag))
+                job.daemon = True
+                job.start()
+                if not job.interval:
+                    job.join()
+        return image
+
+    ECRBackend.put_image = put_image
+
+
+# ECS: a Fargate deployment provisions its tasks, pulls the image and passes the health checks in a couple of
+# minutes when all is well; the circuit breaker gives up after a few failed launches.
+ECS_ROLLOUT_MINUTES = 2
+ECR_IMAGE = re.compile(
+    r"^(?P<account>\d{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(\.cn)?/(?P<repository>[^:@]+)"
+    r"(:(?P<tag>[^@]+))?(@(?P<digest>sha256:[0-9a-f]{64}))?$"
+)
+
+
+def _ecs_network_reaches(service, services):
+    """The AWS services (of the service's region) its tasks can reach: all of them through a NAT gateway (or an
+    internet gateway with a public IP); otherwise only those with an available VPC endpoint in their VPC."""
+    from moto.ec2.models import ec2_backends
+
+    ec2 = ec2_backends[service._account_id][service.region_name]
+    vpc_config = service.network_configuration.get("awsvpcConfiguration", {})
+    subnets = [ec2.get_subnet(subnet_id) for subnet_id in vpc_config.get("subnets", [])]
+    if not subnets:
+        return set(services)
+    vpc_id = subnets[0].vpc_id
+    tables = [t for t in ec2.route_tables.values() if t.vpc_id == vpc_id]
+    for subnet in subnets:
+        table = next((t for t in tables if subnet.id in t._associations.values()), None) or next(
+            (t for t in tables if t.main_association_id), None)
+        for route in table.routes if table else []:
+            public = vpc_config.get("assignPublicIp") == "ENABLED" and (route.gateway and route.gateway.id.startswith("igw-"))
+            if route.destination_cidr_block == "0.0.0.0/0" and (route.nat_gateway or public):
+                return set(services)
+    prefix = f"com.amazonaws.{service.region_name}."
+    return {
+        e.service_name[len(prefix):] for e in ec2.vpc_end_points.values()
+        if e.vpc_id == vpc_id and e.state == "available" and e.service_name.startswith(prefix)
+    }
+
+
+def _ecs_start_problem(service, task_definition):
+    """Why a Fargate task of `task_definition` cannot start (None when it can), by AWS's rules: the image must
+    exist in ECR and be reachable (an ECR image of another region, or any other registry, needs a route to the
+    internet); the awslogs driver needs CloudWatch Logs, secrets need Secrets Manager, ECR needs its API, its
+    registry and S3 (the layers)."""
+    from moto.ecr.models import ecr_backends
+
+    for container in task_definition.container_definitions:
+        image, needs = container["image"], set()
+        match = ECR_IMAGE.match(image)
+        if match and match["region"] == service.region_name:
+            needs |= {"ecr.api", "ecr.dkr", "s3"}
+        if (container.get("logConfiguration") or {}).get("logDriver") == "awslogs":
+            needs.add("logs")
+        if any(":secretsmanager:" in s.get("valueFrom", "") for s in container.get("secrets") or []):
+            needs.add("secretsmanager")
+        reachable = _ecs_network_reaches(service, needs | {"internet"})
+        if not match and "internet" not in reachable or match and match["region"] != service.region_name and (
+                "internet" not in reachable):
+            return (f"CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve "
+                    f"ref {image}: dial tcp: i/o timeout")
+        if needs - reachable:
+            return (f"ResourceInitializationError: unable to pull secrets or registry auth: the task cannot reach "
+                    f"{', '.join(sorted(needs - reachable))} (no route and no VPC endpoint): i/o timeout")
+        if match:
+            repository = ecr_backends[match["account"]][match["region"]].repositories.get(match["repository"])
+            found = repository and any(
+                match["digest"] == i.image_digest if match["digest"] else (match["tag"] or "latest") in i.image_tags
+                for i in repository.images)
+            if not found:
+                return f"CannotPullContainerError: pull image manifest has been retried 5 time(s): {image}: not found"
+    return None
+
+
+def _ecs_deployments_run():
+    """ECS: moto runs no task: a service stays IN_PROGRESS with 0 running forever, and UpdateService with a new
+    task definition starts no deployment (and stores the task definition as given, not as its ARN). As AWS
+    does: a new task definition (or forceNewDeployment) starts a new PRIMARY deployment; ECS_ROLLOUT_MINUTES
+    after it started (rehearsal mode; at once otherwise) it is COMPLETED with the desired count running when its
+    tasks can start (_ecs_start_problem), and older deployments are drained; otherwise the circuit breaker marks
+    it FAILED with the reason in the service's events and, with rollback on, redeploys the last completed
+    deployment's task definition."""
+    import uuid
+
+    from moto.core.utils import utcnow
+    from moto.ecs.models import EC2ContainerServiceBackend
+
+    original_update, original_describe = EC2ContainerServiceBackend.update_service, EC2ContainerServiceBackend.describe_services
+
+    def event(service, message):
+        service.events.insert(0, {"id": str(uuid.uuid4()), "createdAt": utcnow(), "message": f"(service {service.name}) {message}"})
+
+    def deploy(service, task_definition_arn):
+        for deployment in service.deployments:
+            deployment["status"] = "ACTIVE"
+        now, deployment_id = utcnow(), f"ecs-svc/{uuid.uuid4().int % 10**19}"
+        service.deployments.insert(0, {
+            "id": deployment_id, "status": "PRIMARY", "taskDefinition": task_definition_arn,
+            "desiredCount": service.desired_count, "pendingCount": service.desired_count, "runningCount": 0,
+            "failedTasks": 0, "createdAt": now, "updatedAt": now, "launchType": service.launch_type,
+            "platformVersion": service.platform_version, "networkConfiguration": service.network_configuration,
+            "rolloutState": "IN_PROGRESS", "rolloutStateReason": f"ECS deployment {deployment_id} in progress.",
+        })
+        service.task_definition = task_definition_arn
+
+    def settle(backend, service):
+        for deployment in [d for d in service.deployments if d.get("rolloutState") == "IN_PROGRESS"]:
+            if (utcnow() - deployment["createdAt"]).total_seconds() < _rehearsal_seconds(ECS_ROLLOUT_MINUTES):
+                continue
+            problem = _ecs_start_problem(service, backend.describe_task_definition(deployment["taskDefinition"]))
+            deployment["updatedAt"] = utcnow()
+            if problem is None:
+                deployment.update(rolloutState="COMPLETED", rolloutStateReason=f"ECS deployment {deployment['id']} completed.",
+                                  runningCount=service.desired_count, pendingCount=0, desiredCount=service.desired_count)
+                service.deployments = [deployment]
+                service.running_count, service.pending_count = service.desired_count, 0
+                event(service, "has reached a steady state.")
+                continue
+            deployment.update(rolloutState="FAILED", rolloutStateReason="ECS deployment circuit breaker: tasks failed to start.",
+                              runningCount=0, pendingCount=0, failedTasks=max(deployment["failedTasks"], 10))
+            event(service, f"(task {uuid.uuid4().hex}) failed to start: {problem}")
+            event(service, f"(deployment {deployment['id']}) deployment failed: tasks failed to start.")
+            breaker = (getattr(service, "deployment_configuration", None) or {}).get("deploymentCircuitBreaker") or {}
+            previous = [d for d in service.deployments if d is not deployment and d.get("rolloutState") == "COMPLETED"]
+            if breaker.get("rollback") and previous:
+                event(service, f"(deployment {deployment['id']}) rolling back to {previous[0]['taskDefinition']}.")
+                deploy(service, previous[0]["taskDefinition"])
+                service.deployments = [service.deployments[0], deployment]
+
+    @functools.wraps(original_update)
+    def update_service(self, service_properties):
+        service = self._get_service(service_properties.get("cluster", "default"), service_properties["service"].split("/")[-1])
+        before = service.task_definition
+        wanted = service_properties.get("task_definition")
+        force = service_properties.get("force_new_deployment")
+        service = original_update(self, service_properties)
+        if wanted:
+            service.task_definition = self.describe_task_definition(wanted).arn
+        if wanted and service.task_definition != before or force:
+            deploy(service, service.task_definition)
+        return service
+
+    @functools.wraps(original_describe)
+    def describe_services(self, cluster_str, service_names_or_arns):
+        services, failures = original_describe(self, cluster_str, service_names_or_arns)
+        for service in services:
+            if service.status == "ACTIVE":
+                settle(self, service)
+        return services, failures
+
+    EC2ContainerServiceBackend.update_service = update_service
+    EC2ContainerServiceBackend.describe_services = describe_services
+
+
 PATCHES = [
     _keep_performance_insights,
     _seed_cluster_parameter_defaults,
@@ -148,15 +397,23 @@ PATCHES = [
     _alb_default_attributes,
     _keep_ecs_service_settings,
     _ecs_empty_tag_list,
+    _ecr_replicates_and_expires,
+    _ecs_deployments_run,
 ]
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=5000)
+    parser.add_argument("--rehearsal", type=float, metavar="SCALE",
+                        help="rehearsal mode (tests/rehearsal.py): SCALE seconds of emulator time per AWS minute")
     args = parser.parse_args(argv)
     for patch in PATCHES:
         patch()
+    if args.rehearsal:
+        import rehearsal
+
+        rehearsal.install(args.rehearsal)
     from moto.server import main as moto_main
 
     # Loopback only: nothing outside this machine can reach the emulator.
