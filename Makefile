@@ -4,6 +4,10 @@ VENV := .venv
 STAMP := $(VENV)/.installed
 BIN := $(VENV)/bin
 EMULATOR_PORT ?= 5000
+# Rehearsal mode for the emulator `make demo` starts: `make demo REHEARSAL=2` gives AWS's waits and refusals
+# (creating/deleting states, lingering network interfaces) at 2 seconds per AWS minute. Empty: off.
+REHEARSAL ?=
+export REHEARSAL
 ENVS := dev staging prod
 INVENTORIES := $(foreach env,$(ENVS),-i inventories/$(env))
 # Opt-in accelerator for every playbook run make starts (demo, test): `make demo ACCELERATOR=mitogen` uses

@@ -1,6 +1,7 @@
 # Sourced by the Makefile. `start PORT`: export dummy credentials and an AWS_ENDPOINT_URL on this
 # machine's loopback, starting the emulator unless AWS_ENDPOINT_URL already names one.
 # `stop`: stop the emulator `start` left running. Nothing here can reach a real AWS account.
+# With REHEARSAL set (seconds per AWS minute), a new emulator starts in rehearsal mode (tests/rehearsal.py).
 state_dir=.emulator
 case "$1" in
   start)
@@ -15,7 +16,8 @@ case "$1" in
       if ! curl -sf "$AWS_ENDPOINT_URL/moto-api/" >/dev/null 2>&1; then
         mkdir -p "$state_dir"
         MOTO_ENABLE_RECORDING=true MOTO_RECORDER_FILEPATH="$state_dir/requests.jsonl" \
-          nohup .venv/bin/python tests/emulator.py --port "$2" >"$state_dir/emulator.log" 2>&1 &
+          nohup .venv/bin/python tests/emulator.py --port "$2" ${REHEARSAL:+--rehearsal "$REHEARSAL"} \
+            >"$state_dir/emulator.log" 2>&1 &
         echo $! >"$state_dir/pid"
         for _ in $(seq 50); do curl -sf "$AWS_ENDPOINT_URL/moto-api/" >/dev/null 2>&1 && break; sleep 0.2; done
         curl -sf "$AWS_ENDPOINT_URL/moto-api/" >/dev/null || { echo "emulator did not start, see $state_dir/emulator.log" >&2; return 1; }

@@ -34,13 +34,14 @@ def _free_port():
 
 
 class Emulator:
-    def __init__(self, tmp_dir):
+    def __init__(self, tmp_dir, rehearsal=None):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = Path(tmp_dir) / "requests.jsonl"
         env = dict(os.environ, MOTO_ENABLE_RECORDING="true", MOTO_RECORDER_FILEPATH=str(self.log))
+        options = ["--rehearsal", str(rehearsal)] if rehearsal else []
         self.process = subprocess.Popen(
-            [sys.executable, str(REPO / "tests" / "emulator.py"), "--port", str(self.port)],
+            [sys.executable, str(REPO / "tests" / "emulator.py"), "--port", str(self.port), *options],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
