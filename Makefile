@@ -9,6 +9,9 @@ EMULATOR_PORT ?= 5000
 REHEARSAL ?=
 export REHEARSAL
 ENVS := dev staging prod
+# Read from where they are set: the shared repository and its home (dev's) region, for the demo's placeholder image.
+REPOSITORY = $(shell sed -n 's/^payment_ecr_repository: *//p' playbooks/group_vars/all.yml)
+HOME_REGION = $(shell sed -n 's/^payment_aws_region: *//p' inventories/dev/group_vars/dev.yml)
 INVENTORIES := $(foreach env,$(ENVS),-i inventories/$(env))
 # Opt-in accelerator for every playbook run make starts (demo, test): `make demo ACCELERATOR=mitogen` uses
 # Mitogen's mitogen_linear strategy (a persistent interpreter, no new Python per task). Off by default: ansible-core
@@ -36,9 +39,12 @@ $(STAMP): requirements.txt
 	mkdir -p $(@D)
 	ln -sfn ../../.. $@
 
-# Deploys dev, staging and prod to a local emulator, with dummy credentials only.
+# Deploys dev, staging and prod to a local emulator, with dummy credentials only, as on a new account: the
+# shared registry first, then a placeholder image pushed through the ECR API (no Docker), then the deploy.
 demo: venv
 	@source scripts/emulator-env.sh start $(EMULATOR_PORT) && \
+	  $(BIN)/ansible-playbook playbooks/registry.yml $(INVENTORIES) && \
+	  $(BIN)/python scripts/placeholder_image.py --region $(HOME_REGION) --repository $(REPOSITORY) --tag latest && \
 	  $(BIN)/ansible-playbook site.yml $(INVENTORIES) && \
 	  echo && echo "Deployed to the emulator at $$AWS_ENDPOINT_URL. Outputs: reports/outputs-{dev,staging,prod}.json" && \
 	  echo "Inspect: AWS_ENDPOINT_URL=$$AWS_ENDPOINT_URL AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing \\" && \

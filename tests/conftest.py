@@ -5,6 +5,7 @@ port, with its request recorder on, so a test can prove which API calls a run ma
 """
 
 import base64
+import importlib.util
 import json
 import os
 import re
@@ -25,6 +26,9 @@ ANSIBLE_PLAYBOOK = str(Path(sys.executable).with_name("ansible-playbook"))
 # Reads are Describe/List/Get (and the like); everything else changes AWS.
 READ_ACTION = re.compile(r"^(Describe|List|Get|Head|Search|Lookup|Batch(Get|Check))")
 ENV_REGIONS = {"dev": "eu-west-1", "staging": "us-west-2", "prod": "us-east-1"}
+# The shared repository's home: images are pushed there and replicated to the other regions.
+HOME_REGION = ENV_REGIONS["dev"]
+REPOSITORY = "payment-processor"
 
 
 def _free_port():
@@ -197,6 +201,8 @@ class Deployment:
     rerun: Run
     rerun_calls: list
     check: Run
+    no_image: Run  # the very first run, before any image was pushed
+    no_image_calls: list
 
     def bodies(self, action):
         """The request bodies of every `action` call of the first run."""
@@ -209,6 +215,11 @@ def platform(emulator):
     (recorded, at -v) and run in check mode. Read-only tests share it; tests that change AWS put back
     what they changed, and the teardown tests run last."""
     emulator.reset()
+    # As a first deploy on a real account goes: no image yet, so the run stops after the registry.
+    emulator.start_recording()
+    no_image = run_playbook("site.yml", "dev", "staging", "prod")
+    no_image_calls = emulator.stop_recording()
+    push_image(emulator.url, HOME_REGION, "latest")
     emulator.start_recording()
     first = run_playbook("site.yml", "dev", "staging", "prod", verbosity=1)
     emulator.stop_recording()
@@ -218,7 +229,7 @@ def platform(emulator):
     rerun = run_playbook("site.yml", "dev", "staging", "prod", verbosity=1)
     calls = emulator.stop_recording()
     check = run_playbook("site.yml", "dev", "staging", "prod", check=True)
-    return Deployment(first, first_requests, rerun, calls, check)
+    return Deployment(first, first_requests, rerun, calls, check, no_image, no_image_calls)
 
 
 def tags_of(resource, key="Tags"):
@@ -243,3 +254,12 @@ def recorded_requests(emulator):
                 requests.append((action_of(request), body))
     return requests
 
+
+
+def push_image(url, region, tag, label="placeholder"):
+    """Push a placeholder image (scripts/placeholder_image.py, through the ECR API) to the shared repository;
+    a different `label` gives a different image. Returns its digest."""
+    spec = importlib.util.spec_from_file_location("placeholder_image", REPO / "scripts" / "placeholder_image.py")
+    placeholder = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(placeholder)
+    return placeholder.push(aws_clients(url)("ecr", region=region), REPOSITORY, tag, label)

@@ -56,7 +56,8 @@ options:
         C(cpu_threshold), C(forward_paths) (the listener paths forwarded to the service), C(endpoint_services)
         (short service names such as C(s3), C(ecr.api)), C(allowed_wildcard_actions) (the only actions allowed on
         Resource C(*)), C(flows) (the reachability filter's flows over the nodes C(alb), C(ecs) and C(db), each
-        with a C(fix) text) and C(deploy_command) (quoted in fixes).
+        with a C(fix) text), C(deploy_command) (quoted in fixes), C(rollout_timeout) (seconds the deploy waits for a
+        rollout; a deployment still IN_PROGRESS after that fails instead of warning) and C(now) (ISO 8601, UTC).
     type: dict
     required: true
 """

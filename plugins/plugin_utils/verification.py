@@ -10,6 +10,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Mapping
+from datetime import datetime, timezone
 
 from ansible_collections.payments.platform.plugins.filter.reachability import (
     analyse,
@@ -33,7 +34,7 @@ ROUTE_TARGET_KEYS = (
 REQUIRED_EXPECTED = (
     "name_prefix", "environment", "region", "zone_name", "az_count", "container_name", "container_port",
     "db_port", "min_count", "max_count", "cpu_threshold", "forward_paths", "endpoint_services",
-    "allowed_wildcard_actions", "flows", "deploy_command",
+    "allowed_wildcard_actions", "flows", "deploy_command", "rollout_timeout", "now",
 )
 
 
@@ -479,6 +480,23 @@ def service_check(env):
     return check(name, PASS, detail)
 
 
+def _overdue(env):
+    """How long the primary deployment has been rolling out, when that is longer than the deploy waits (None
+    otherwise): past the deploy's rollout timeout, an IN_PROGRESS deployment is a failure, not a wait."""
+    try:
+        started, now = (datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+                        for value in (env.primary.get("createdAt"), env.x["now"]))
+    except ValueError:
+        return None
+    # Times without a zone are UTC (AWS's and Ansible's now(utc=true) are).
+    seconds = (now.replace(tzinfo=now.tzinfo or timezone.utc) - started.replace(tzinfo=started.tzinfo or timezone.utc)
+               ).total_seconds()
+    if seconds <= int(env.x["rollout_timeout"]):
+        return None
+    return "still IN_PROGRESS after %d minutes, longer than the deploy waits (payment_rollout_timeout, %s s)" % (
+        seconds // 60, env.x["rollout_timeout"])
+
+
 def deployment_check(env):
     name = "ecs: deployment"
     if env.service is None:
@@ -503,6 +521,9 @@ def deployment_check(env):
     if rollout == "FAILED":
         return check(name, FAIL, detail + (": " + reason if reason else ""),
                      "Find why the tasks failed (%s), fix it and deploy again." % events)
+    if rollout == "IN_PROGRESS" and _overdue(env):
+        return check(name, FAIL, detail + ": " + _overdue(env),
+                     "Find why the tasks do not turn healthy (%s), fix it and deploy again." % events)
     if rollout == "IN_PROGRESS":
         return check(name, WARN, detail + ": not finished yet",
                      "Run verify again once the deployment completes (usually a few minutes); if it stays IN_PROGRESS, "
@@ -524,7 +545,7 @@ def running_check(env):
                      % (env.deploy, env.x["min_count"]))
     if running == desired:
         return check(name, PASS, detail)
-    if env.primary is not None and env.primary.get("rolloutState") == "IN_PROGRESS":
+    if env.primary is not None and env.primary.get("rolloutState") == "IN_PROGRESS" and not _overdue(env):
         return check(name, WARN, detail + " (the deployment is still starting tasks)",
                      "Run verify again once the deployment completes; tasks that never reach RUNNING show their "
                      "stoppedReason in aws ecs describe-tasks.")

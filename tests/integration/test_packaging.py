@@ -107,10 +107,11 @@ def test_installed_tarball_runs_the_roles_by_fqcn(installed, aws, tmp_path):
     ecr = aws("ecr", region="eu-west-1")
 
     def play(state):
-        result = run("ansible-playbook", "packaged.yml", "-e", f"packaged_state={state}", cwd=tmp_path, env=env)
+        result = run("ansible-playbook", "packaged.yml", "-vv", "-e", f"packaged_state={state}", cwd=tmp_path, env=env)
         assert not result.failed, result.output[-5000:]
-        # ansible names each file it includes: the role must be the installed copy, not the checkout.
-        assert f"included: {role}/tasks/{state}.yml for localhost" in result.output, result.output[-5000:]
+        # At -vv ansible names the file of every task: the role must be the installed copy, not the checkout.
+        entry = "main" if state == "present" else "absent"
+        assert f"task path: {role}/tasks/{entry}.yml" in result.output, result.output[-5000:]
         assert str(REPO) not in result.output
         return result
 

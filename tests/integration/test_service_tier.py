@@ -1,19 +1,19 @@
-"""The service tier (roles ecr, alb, ecs, monitoring, route53) of dev and staging, read back from AWS
-from the shared deployment (staging proves the ECR lookup in dev's region and its own threshold).
+"""The service tier (roles ecr, alb, ecs, monitoring, route53) of dev and staging (the registry of all three),
+read back from AWS from the shared deployment (staging proves its own region's registry copy and threshold).
 
 The absent paths are proven by the teardown tests (tests/integration/test_zz_teardown.py).
 """
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
-from conftest import ENV_REGIONS, contract_tags, run_playbook, tags_of, writes
+from conftest import ENV_REGIONS, REPOSITORY, contract_tags, push_image, run_playbook, tags_of, writes
 
 ENVS = ["dev", "staging"]
 HOME = "dev"
-REPOSITORY = "payment-processor"
 THRESHOLDS = {"dev": 50, "staging": 70}
 PORT = 8080
 HTTPS_PREFIX = "staging-https"
@@ -95,25 +95,76 @@ def test_check_mode_on_the_converged_environment_reports_no_change(service_tier)
 
 # --- shared ECR -------------------------------------------------------------------------------
 
+ALL_ENVS = ["dev", "staging", "prod"]
+REGISTRY_WRITES = {"CreateRepository", "PutLifecyclePolicy", "PutImageScanningConfiguration", "PutImageTagMutability",
+                   "TagResource", "PutReplicationConfiguration"}
 
-def test_shared_repository_lives_in_dev_only(service_tier, aws):
-    repo = repository(aws)
-    assert repo["imageScanningConfiguration"]["scanOnPush"] is True
-    assert repo["encryptionConfiguration"]["encryptionType"] == "AES256"
-    ecr = aws("ecr", HOME)
-    policy = json.loads(ecr.get_lifecycle_policy(repositoryName=REPOSITORY)["lifecyclePolicyText"])
-    assert [(r["selection"]["countType"], r["selection"]["countNumber"], r["action"]["type"]) for r in policy["rules"]] == [
-        ("imageCountMoreThan", 10, "expire")
-    ]
-    assert tags_of(ecr.list_tags_for_resource(resourceArn=repo["repositoryArn"]), "tags") == contract_tags(HOME) | {
-        "Environment": "shared"
-    }
-    assert aws("ecr", "staging").describe_repositories()["repositories"] == [], "staging only looks it up"
-    for env in ENVS:
-        image = aws("ecs", env).describe_task_definition(taskDefinition=f"{env}-payment-task")["taskDefinition"][
-            "containerDefinitions"
-        ][0]["image"]
-        assert image == f"{repo['repositoryUri']}:latest"
+
+def image_of(aws, env):
+    service_definition = service(aws, env)["taskDefinition"]
+    return aws("ecs", env).describe_task_definition(taskDefinition=service_definition)["taskDefinition"][
+        "containerDefinitions"][0]["image"]
+
+
+def test_first_deploy_without_an_image_stops_after_the_registry(service_tier):
+    run = service_tier.no_image
+    assert run.failed
+    text = " ".join(run.output.split())
+    for env in ALL_ENVS:
+        uri = f"123456789012.dkr.ecr.{ENV_REGIONS[env]}.amazonaws.com/{REPOSITORY}"
+        assert f"The image tag 'latest' (payment_image_tag) is not in {uri}" in text, run.output[-3000:]
+    assert f"docker push 123456789012.dkr.ecr.{ENV_REGIONS[HOME]}.amazonaws.com/{REPOSITORY}:latest" in text
+    written = writes(service_tier.no_image_calls)
+    assert "CreateRepository" in written
+    assert set(written) <= REGISTRY_WRITES, "nothing but the registry is written"
+
+
+def test_one_repository_replicated_to_every_region_with_the_same_settings(service_tier, aws):
+    home = repository(aws)
+    home_policy = aws("ecr", HOME).get_lifecycle_policy(repositoryName=REPOSITORY)["lifecyclePolicyText"]
+    rules = json.loads(home_policy)["rules"]
+    assert [(r["selection"]["tagStatus"], r["selection"].get("tagPrefixList"), r["selection"]["countNumber"]) for r in rules] == [
+        ("tagged", ["deployed-"], 9999), ("any", None, 10)]
+    replication = aws("ecr", HOME).describe_registry()["replicationConfiguration"]["rules"]
+    assert [sorted(d["region"] for d in r["destinations"]) for r in replication] == [["us-east-1", "us-west-2"]]
+    assert replication[0]["repositoryFilters"] == [{"filter": REPOSITORY, "filterType": "PREFIX_MATCH"}]
+    for env in ALL_ENVS:
+        ecr = aws("ecr", env)
+        [repo] = ecr.describe_repositories(repositoryNames=[REPOSITORY])["repositories"]
+        assert repo["imageScanningConfiguration"]["scanOnPush"] is True
+        assert repo["imageTagMutability"] == "MUTABLE"
+        assert repo["encryptionConfiguration"]["encryptionType"] == "AES256"
+        assert ecr.get_lifecycle_policy(repositoryName=REPOSITORY)["lifecyclePolicyText"] == home_policy
+        assert tags_of(ecr.list_tags_for_resource(resourceArn=repo["repositoryArn"]), "tags") == contract_tags(HOME) | {
+            "Environment": "shared"}
+        # Each environment runs its own region's copy, by digest, and marks it deployed-<env> there.
+        image = image_of(aws, env)
+        assert re.fullmatch(re.escape(repo["repositoryUri"]) + r"@sha256:[0-9a-f]{64}", image), image
+        digest = image.split("@")[1]
+        [details] = ecr.describe_images(repositoryName=REPOSITORY, imageIds=[{"imageDigest": digest}])["imageDetails"]
+        assert {"latest", f"deployed-{env}"} <= set(details["imageTags"])
+    assert home["repositoryUri"].startswith("123456789012.dkr.ecr.eu-west-1.")
+
+
+def test_every_rollout_completed_with_the_desired_tasks_running(service_tier, aws):
+    for env in ALL_ENVS:
+        svc = service(aws, env)
+        [deployment] = svc["deployments"]
+        assert (deployment["status"], deployment["rolloutState"]) == ("PRIMARY", "COMPLETED")
+        assert deployment["taskDefinition"] == svc["taskDefinition"]
+        assert svc["runningCount"] == svc["desiredCount"] == 2
+
+
+def test_ten_new_dev_images_do_not_expire_what_prod_runs(service_tier, aws, emulator):
+    running = image_of(aws, "prod").split("@")[1]
+    oldest = push_image(emulator.url, ENV_REGIONS[HOME], "feature-0", label="feature-0")
+    for n in range(1, 11):
+        push_image(emulator.url, ENV_REGIONS[HOME], f"feature-{n}", label=f"feature-{n}")
+    for env in ALL_ENVS:
+        digests = {i["imageDigest"] for i in aws("ecr", env).describe_images(repositoryName=REPOSITORY)["imageDetails"]}
+        assert oldest not in digests, "the count rule expires what is beyond the last 10 images"
+        assert image_of(aws, env).split("@")[1] in digests, f"{env}'s image must never expire"
+    assert running in {i["imageDigest"] for i in aws("ecr", "prod").describe_images(repositoryName=REPOSITORY)["imageDetails"]}
 
 
 # --- load balancer ----------------------------------------------------------------------------
@@ -207,7 +258,8 @@ def test_iam_roles_are_least_privilege(service_tier, aws, env):
     # The one AWS-mandated exception: GetAuthorizationToken has no resource-level permission.
     wildcard = [s for s in statements(document) if "*" in s["Resource"]]
     assert [s["Action"] for s in wildcard] == [["ecr:GetAuthorizationToken"]]
-    repo_arn = repository(aws)["repositoryArn"]
+    repo_arn = aws("ecr", env).describe_repositories(repositoryNames=[REPOSITORY])["repositories"][0]["repositoryArn"]
+    assert f":{region}:" in repo_arn, "tasks pull the copy in their own region"
     log_group = f"arn:aws:logs:{region}:123456789012:log-group:/ecs/{env}-payment-service:*"
     assert granted == {
         "ecr:GetAuthorizationToken": ["*"],
@@ -251,7 +303,7 @@ def test_task_definition_injects_the_secret(service_tier, aws, env):
         "DB_PASSWORD": f"{arn}:password::",
     }
     assert not container.get("environment"), "no credential in plain environment"
-    assert "/health" in " ".join(container["healthCheck"]["command"])
+    assert "healthCheck" not in container, "no container health check needs a tool the image may lack"
 
 
 @pytest.mark.parametrize("env", ENVS)
@@ -402,3 +454,27 @@ def test_staging_before_dev_fails_before_any_write(emulator):
     assert "deploy dev first" in " ".join(run.output.split()), run.output[-3000:]
     assert "DescribeRepositories" in calls
     assert writes(calls) == []
+
+
+def test_an_image_of_another_region_fails_the_deploy_with_the_pull_error(service_tier, aws):
+    # The bug this platform once had: staging's task definition naming dev's region's copy. Without NAT a
+    # Fargate task cannot reach another region's registry: the rollout fails, the circuit breaker rolls back.
+    before = service(aws, "staging")["taskDefinition"]
+    [repo] = aws("ecr", "staging").describe_repositories(repositoryNames=[REPOSITORY])["repositories"]
+    digest = image_of(aws, "staging").split("@")[1]
+    forced = {"repository_url": repo["repositoryUri"], "repository_arn": repo["repositoryArn"], "image_tag": "latest",
+              "image_digest": digest, "image_tags": ["latest"], "image": f"{repository(aws)['repositoryUri']}@{digest}"}
+    run = run_playbook("site.yml", "staging", extra_vars={"ecr_outputs": forced})
+    assert run.failed
+    text = " ".join(run.output.split())
+    assert "The rollout of staging-payment-service" in text and "CannotPullContainerError" in text, run.output[-4000:]
+    assert service(aws, "staging")["taskDefinition"] == before, "rolled back to the revision that worked"
+
+    # Put back what the test changed: a normal deploy rolls out a working revision again.
+    restored = run_playbook("site.yml", "staging")
+    assert not restored.failed, restored.output[-4000:]
+    now = service(aws, "staging")["taskDefinition"]
+    assert service(aws, "staging")["deployments"][0]["rolloutState"] == "COMPLETED"
+    for arn in task_definition_arns(aws, "staging"):
+        if arn != now:
+            aws("ecs", "staging").deregister_task_definition(taskDefinition=arn)

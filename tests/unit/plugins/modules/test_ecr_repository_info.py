@@ -1,5 +1,7 @@
 """payments.platform.ecr_repository_info: read one ECR repository by name."""
 
+import json
+
 import botocore.exceptions
 
 from ansible_collections.payments.platform.plugins.modules import ecr_repository_info
@@ -103,3 +105,43 @@ def test_without_boto3_fails_cleanly(aws, run_module, no_boto):
 
     assert result["failed"] is True
     assert "Failed to import the required Python library (botocore and boto3)" in result["msg"]
+
+
+def _push(aws, tag):
+    manifest = {"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+                "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": 2, "digest": "sha256:" + "0" * 64},
+                "layers": [{"mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip", "size": 2, "digest": "sha256:" + "1" * 64}]}
+    return aws("ecr").put_image(repositoryName="payment-processor", imageManifest=json.dumps(manifest), imageTag=tag)[
+        "image"]["imageId"]["imageDigest"]
+
+
+def test_resolves_a_tag_and_a_digest_to_the_image(aws, api, run_module):
+    aws("ecr").create_repository(repositoryName="payment-processor")
+    digest = _push(aws, "1.4.2")
+
+    by_tag = run_module(ecr_repository_info, {"name": "payment-processor", "image_tag": "1.4.2"})
+    by_digest = run_module(ecr_repository_info, {"name": "payment-processor", "image_digest": digest})
+
+    assert by_tag["image"]["image_digest"] == by_digest["image"]["image_digest"] == digest
+    assert by_digest["image"]["image_tags"] == ["1.4.2"]
+    assert api.writes == []
+
+
+def test_missing_tag_or_repository_gives_an_empty_image(aws, api, run_module):
+    no_repository = run_module(ecr_repository_info, {"name": "payment-processor", "image_tag": "latest"})
+    aws("ecr").create_repository(repositoryName="payment-processor")
+    no_tag = run_module(ecr_repository_info, {"name": "payment-processor", "image_tag": "latest"})
+
+    assert no_repository["repository"] == {} and no_repository["image"] == {}
+    assert no_tag["repository"]["repository_name"] == "payment-processor" and no_tag["image"] == {}
+    assert "image" not in run_module(ecr_repository_info, {"name": "payment-processor"})
+
+
+def test_image_read_error_fails(aws, api, run_module):
+    aws("ecr").create_repository(repositoryName="payment-processor")
+    api.fail("DescribeImages", message="not allowed")
+
+    result = run_module(ecr_repository_info, {"name": "payment-processor", "image_tag": "latest"})
+
+    assert result["failed"] is True
+    assert result["msg"].startswith("Could not describe image {'imageTag': 'latest'} of ECR repository payment-processor")

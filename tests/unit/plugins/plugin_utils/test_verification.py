@@ -157,6 +157,7 @@ def expected(**overrides):
         "max_count": 10, "cpu_threshold": 50, "forward_paths": ["/api/*", "/webhook/*"],
         "endpoint_services": ["s3", "ecr.api", "ecr.dkr", "logs", "secretsmanager"],
         "allowed_wildcard_actions": ["ecr:GetAuthorizationToken"], "deploy_command": deploy,
+        "rollout_timeout": 900, "now": "2026-12-01T12:10:00",
         "flows": [
             {"from": "internet", "to": "alb", "port": 80, "expect": "allow", "fix": "fix alb 80"},
             {"from": "internet", "to": "alb", "port": 443, "expect": "allow", "fix": "fix alb 443"},
@@ -559,6 +560,22 @@ def test_deployment_in_progress_warns_with_what_aws_returned():
     assert result["ecs: running tasks"][:2] == (
         v.WARN, "0 of 2 desired tasks running, 2 pending (the deployment is still starting tasks)")
     assert v.report(reads, expected())["result"] == v.WARN
+
+
+def test_deployment_in_progress_past_the_rollout_timeout_fails():
+    reads = deployment(healthy_reads(), rolloutState="IN_PROGRESS", runningCount=0, createdAt="2026-12-01T11:50:00+00:00")
+    reads["service"]["services"][0].update(runningCount=0, pendingCount=2)
+    result = run(reads)
+    assert result["ecs: deployment"][:2] == (v.FAIL, (
+        "primary deployment ecs-svc/1 is IN_PROGRESS (0 of 2 tasks running): still IN_PROGRESS after 20 minutes, longer "
+        "than the deploy waits (payment_rollout_timeout, 900 s)"))
+    assert result["ecs: running tasks"][0] == v.FAIL
+    # Within the timeout (and with a time AWS gives in Z form) it is still a wait.
+    reads = deployment(reads, createdAt="2026-12-01T12:00:00Z")
+    assert run(reads)["ecs: deployment"][0] == v.WARN
+    # A time that cannot be read is no reason to fail.
+    reads = deployment(reads, createdAt="soon")
+    assert run(reads)["ecs: deployment"][0] == v.WARN
 
 
 def test_deployment_failed():
