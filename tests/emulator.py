@@ -390,6 +390,28 @@ def _ecs_deployments_run():
     EC2ContainerServiceBackend.describe_services = describe_services
 
 
+def _ecs_latest_active_revision():
+    """ECS: moto's DescribeTaskDefinition with a family alone returns the family's last revision even when it is
+    INACTIVE; AWS uses the latest ACTIVE revision (API reference, DescribeTaskDefinition: "If a revision isn't
+    specified, the latest ACTIVE revision is used") and answers ClientException when there is none."""
+    from moto.ecs.exceptions import TaskDefinitionNotFoundException
+    from moto.ecs.models import EC2ContainerServiceBackend
+
+    original = EC2ContainerServiceBackend.describe_task_definition
+
+    @functools.wraps(original)
+    def describe_task_definition(self, task_definition_str):
+        name = task_definition_str.split("/")[-1]
+        if ":" in name:
+            return original(self, task_definition_str)
+        active = [r for r, d in self.task_definitions.get(name, {}).items() if d.status == "ACTIVE"]
+        if not active:
+            raise TaskDefinitionNotFoundException()
+        return original(self, f"{name}:{max(active)}")
+
+    EC2ContainerServiceBackend.describe_task_definition = describe_task_definition
+
+
 PATCHES = [
     _keep_performance_insights,
     _seed_cluster_parameter_defaults,
@@ -399,6 +421,7 @@ PATCHES = [
     _ecs_empty_tag_list,
     _ecr_replicates_and_expires,
     _ecs_deployments_run,
+    _ecs_latest_active_revision,
 ]
 
 

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from conftest import ANSIBLE_PLAYBOOK, ENV_REGIONS, HOME_REGION, REPO, push_image, run_playbook
+from conftest import ANSIBLE_PLAYBOOK, ENV_REGIONS, HOME_REGION, REPO, leftovers, push_image, run_playbook
 
 ENVS = list(ENV_REGIONS)
 
@@ -20,42 +20,6 @@ COMPLETE = {
     "ecs clusters": 1, "task definitions": 1, "load balancers": 1, "target groups": 1, "iam roles": 2,
     "log groups": 1, "alarms": 5, "scalable targets": 1, "hosted zones": 1,
 }
-
-
-def leftovers(aws, env):
-    """Every resource of `env` that AWS still holds, by kind."""
-    p = f"{env}-payment"
-    ec2, left = aws("ec2", env), {}
-    left["vpcs"] = ec2.describe_vpcs(Filters=[{"Name": "tag:Environment", "Values": [env]}])["Vpcs"]
-    left["subnets"] = ec2.describe_subnets(Filters=[{"Name": "tag:Environment", "Values": [env]}])["Subnets"]
-    left["security groups"] = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": [f"{p}-*"]}])["SecurityGroups"]
-    left["endpoints"] = [
-        e for e in ec2.describe_vpc_endpoints(Filters=[{"Name": "tag:Environment", "Values": [env]}])["VpcEndpoints"]
-        if e["State"].lower() != "deleted"
-    ]
-    left["internet gateways"] = ec2.describe_internet_gateways(Filters=[{"Name": "tag:Environment", "Values": [env]}])["InternetGateways"]
-    left["route tables"] = ec2.describe_route_tables(Filters=[{"Name": "tag:Environment", "Values": [env]}])["RouteTables"]
-    rds = aws("rds", env)
-    left["db clusters"] = [c for c in rds.describe_db_clusters()["DBClusters"] if c["DBClusterIdentifier"].startswith(p)]
-    left["db instances"] = [i for i in rds.describe_db_instances()["DBInstances"] if i["DBInstanceIdentifier"].startswith(p)]
-    left["db subnet groups"] = [g for g in rds.describe_db_subnet_groups()["DBSubnetGroups"] if g["DBSubnetGroupName"].startswith(p)]
-    left["db parameter groups"] = [
-        g for g in rds.describe_db_cluster_parameter_groups()["DBClusterParameterGroups"] if g["DBClusterParameterGroupName"].startswith(p)
-    ]
-    left["secrets"] = [s for s in aws("secretsmanager", env).list_secrets(IncludePlannedDeletion=True)["SecretList"] if s["Name"].startswith(p)]
-    ecs = aws("ecs", env)
-    left["ecs clusters"] = [c for c in ecs.describe_clusters(clusters=[f"{p}-cluster"])["clusters"] if c["status"] != "INACTIVE"]
-    left["task definitions"] = ecs.list_task_definitions(familyPrefix=f"{p}-task", status="ACTIVE")["taskDefinitionArns"]
-    elb = aws("elbv2", env)
-    left["load balancers"] = [lb for lb in elb.describe_load_balancers()["LoadBalancers"] if lb["LoadBalancerName"].startswith(p)]
-    left["target groups"] = [tg for tg in elb.describe_target_groups()["TargetGroups"] if tg["TargetGroupName"].startswith(p)]
-    left["iam roles"] = [r for r in aws("iam", env).list_roles()["Roles"] if r["RoleName"].startswith(p)]
-    left["log groups"] = aws("logs", env).describe_log_groups(logGroupNamePrefix=f"/ecs/{p}")["logGroups"]
-    left["alarms"] = aws("cloudwatch", env).describe_alarms(AlarmNamePrefix=p)["MetricAlarms"]
-    left["scalable targets"] = aws("application-autoscaling", env).describe_scalable_targets(ServiceNamespace="ecs")["ScalableTargets"]
-    left["hosted zones"] = aws("route53", env).list_hosted_zones_by_name(DNSName=f"{env}.payment.internal")["HostedZones"]
-    left["hosted zones"] = [z for z in left["hosted zones"] if z["Name"] == f"{env}.payment.internal."]
-    return {kind: found for kind, found in left.items() if found}
 
 
 def shared_repository(aws):

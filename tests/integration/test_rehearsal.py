@@ -1,0 +1,97 @@
+"""The platform against AWS's timing and refusals: its own emulator in rehearsal mode (tests/rehearsal.py).
+
+dev and staging are deployed as on a new account (registry, image, deploy), the converged re-run changes
+nothing, a teardown of both leaves nothing (the network interfaces AWS creates for the load balancer,
+endpoints, database and tasks included), and dev is deployed again at once. Every wait and retry here is the
+roles' own, the same code as on AWS; only the poll intervals are shortened to suit the compressed clock.
+"""
+
+import os
+
+import pytest
+
+from conftest import (ENV_REGIONS, HOME_REGION, REPOSITORY, Emulator, aws_clients, emulator_environment, leftovers,
+                      push_image, run_playbook, writes)
+
+SCALE = 3  # emulator seconds per AWS minute: a DB instance is `creating` for 30 s
+ENVS = ["dev", "staging"]
+# Seconds between two looks while waiting: the defaults (10-30 s) suit AWS's minutes, not these seconds.
+FAST = {name: 1 for name in ("ecr_replication_delay", "vpc_endpoint_wait_delay", "rds_wait_delay", "ecs_rollout_delay",
+                             "rds_delete_delay", "vpc_delete_delay", "alb_delete_delay", "ecs_delete_delay",
+                             "rds_secret_delay")}
+
+
+@pytest.fixture(scope="module")
+def rehearsal(tmp_path_factory):
+    """An emulator of this module's own in rehearsal mode; os.environ points at it while the module runs."""
+    emulator = Emulator(tmp_path_factory.mktemp("rehearsal"), rehearsal=SCALE)
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(emulator_environment(emulator.url, saved))
+    yield emulator
+    emulator.stop()
+    os.environ.clear()
+    os.environ.update(saved)
+
+
+@pytest.fixture(scope="module")
+def aws(rehearsal):
+    return aws_clients(rehearsal.url)
+
+
+def deploy(rehearsal, *envs):
+    """As on a new account: the registry, the image pushed to its home region, then the deploy."""
+    registry = run_playbook("playbooks/registry.yml", *envs, extra_vars=FAST)
+    assert not registry.failed, registry.output[-4000:]
+    push_image(rehearsal.url, HOME_REGION, "latest")
+    return run_playbook("site.yml", *envs, extra_vars=FAST)
+
+
+def interfaces(aws, env):
+    return aws("ec2", env).describe_network_interfaces()["NetworkInterfaces"]
+
+
+def test_deploy_waits_for_what_aws_creates_slowly(rehearsal, aws):
+    run = deploy(rehearsal, *ENVS)
+    assert not run.failed, run.output[-6000:]
+    for env in ENVS:
+        p = f"{env}-payment"
+        rds = aws("rds", env)
+        assert [i["DBInstanceStatus"] for i in rds.describe_db_instances()["DBInstances"]] == ["available"] * 2
+        assert rds.describe_db_clusters(DBClusterIdentifier=f"{p}-db-cluster")["DBClusters"][0]["Status"] == "available"
+        endpoints = aws("ec2", env).describe_vpc_endpoints()["VpcEndpoints"]
+        assert {e["State"].lower() for e in endpoints} == {"available"}
+        [service] = aws("ecs", env).describe_services(cluster=f"{p}-cluster", services=[f"{p}-service"])["services"]
+        assert [d["rolloutState"] for d in service["deployments"]] == ["COMPLETED"]
+        assert service["runningCount"] == 2
+        # AWS's own interfaces for the load balancer, the interface endpoints, the instances and the tasks.
+        kinds = {i["Description"].split(" ")[0] for i in interfaces(aws, env)}
+        assert {"ELB", "VPC", "RDSNetworkInterface"} <= kinds, kinds
+
+
+def test_converged_rerun_changes_nothing(rehearsal):
+    rehearsal.start_recording()
+    run = run_playbook("site.yml", *ENVS, extra_vars=FAST)
+    calls = rehearsal.stop_recording()
+    assert not run.failed, run.output[-6000:]
+    assert run.changed == 0, run.output[-6000:]
+    assert calls and writes(calls) == []
+
+
+def test_teardown_outlasts_aws_deleting_and_leaves_nothing(rehearsal, aws):
+    run = run_playbook("playbooks/teardown.yml", *ENVS, extra_vars=dict(FAST, payment_teardown_confirm="{{ payment_environment }}"))
+    assert not run.failed, run.output[-6000:]
+    for env in ENVS:
+        assert leftovers(aws, env) == {}, env
+        assert interfaces(aws, env) == [], f"{env}'s network interfaces outlived the teardown"
+        assert aws("ecr", env).describe_repositories()["repositories"] == []
+
+
+def test_deploy_right_after_the_teardown_works(rehearsal, aws):
+    # The secret's name was reserved for a while after its forced delete: the teardown waited until it was free.
+    run = deploy(rehearsal, "dev")
+    assert not run.failed, run.output[-6000:]
+    secret = aws("secretsmanager", "dev").describe_secret(SecretId="dev-payment-db-credentials")
+    assert "DeletedDate" not in secret
+    assert ENV_REGIONS["dev"] in secret["ARN"]
+    assert REPOSITORY in {r["repositoryName"] for r in aws("ecr", "dev").describe_repositories()["repositories"]}
