@@ -293,8 +293,8 @@ def _ecs_start_problem(service, task_definition):
         if any(":secretsmanager:" in s.get("valueFrom", "") for s in container.get("secrets") or []):
             needs.add("secretsmanager")
         reachable = _ecs_network_reaches(service, needs | {"internet"})
-        if not match and "internet" not in reachable or match and match["region"] != service.region_name and (
-                "internet" not in reachable):
+        # Another registry, or ECR of another region: only through the internet (VPC endpoints are regional).
+        if (not match or match["region"] != service.region_name) and "internet" not in reachable:
             return (f"CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve "
                     f"ref {image}: dial tcp: i/o timeout")
         if needs - reachable:
