@@ -62,7 +62,7 @@ CRITICAL_PATH_MINUTES = 4 + 10
 MAX_OVER_CRITICAL_PATH = {"rehearsal-one": 1.2, "rehearsal-three": 1.3}
 # The roles' poll intervals (seconds between two looks while waiting), scaled with the rehearsal clock.
 POLL_DELAYS = ("ecr_replication_delay", "vpc_endpoint_wait_delay", "rds_wait_delay", "ecs_rollout_delay",
-               "rds_delete_delay", "vpc_delete_delay", "alb_delete_delay", "ecs_delete_delay", "rds_secret_delay")
+               "rds_delete_delay", "vpc_delete_delay", "alb_delete_delay", "ecs_delete_delay")
 PHASES = ("deploy", "rerun", "teardown")
 MAX_READS_PER_RESOURCE = 3
 MAX_THREE_OVER_ONE = 1.6

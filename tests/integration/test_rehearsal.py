@@ -17,8 +17,7 @@ SCALE = 3  # emulator seconds per AWS minute: a DB instance is `creating` for 30
 ENVS = ["dev", "staging"]
 # Seconds between two looks while waiting: the defaults (10-30 s) suit AWS's minutes, not these seconds.
 FAST = {name: 1 for name in ("ecr_replication_delay", "vpc_endpoint_wait_delay", "rds_wait_delay", "ecs_rollout_delay",
-                             "rds_delete_delay", "vpc_delete_delay", "alb_delete_delay", "ecs_delete_delay",
-                             "rds_secret_delay")}
+                             "rds_delete_delay", "vpc_delete_delay", "alb_delete_delay", "ecs_delete_delay")}
 
 
 @pytest.fixture(scope="module")
