@@ -35,18 +35,26 @@ def test_outputs_are_read_from_aws(platform, aws, env):
     assert outputs["dbSecretArn"] == secret["ARN"]
     zones = aws("route53", env).list_hosted_zones_by_name(DNSName=f"{env}.payment.internal")["HostedZones"]
     assert outputs["privateZoneId"] == zones[0]["Id"].split("/")[-1]
-    repo = aws("ecr", "dev").describe_repositories(repositoryNames=["payment-processor"])["repositories"][0]
-    assert outputs["ecrRepositoryUrl"] == repo["repositoryUri"]
+    # The copy of the shared repository in the environment's own region, which its tasks pull from.
+    repo = aws("ecr", env).describe_repositories(repositoryNames=["payment-processor"])["repositories"][0]
+    assert outputs["ecrRepositoryUrl"] == repo["repositoryUri"] and f".{ENV_REGIONS[env]}." in repo["repositoryUri"]
 
 
 @pytest.mark.parametrize("env", ENVS)
-def test_environment_report(platform, env):
+def test_environment_report(platform, aws, env):
     report = json.loads((REPORTS / f"comparison-report-{env}.json").read_text())
     assert report["environment"] == env
     assert report["timestamp"].endswith("Z") and "T" in report["timestamp"]
     threshold = {"dev": 50, "staging": 70, "prod": 70}[env]
     assert float(report["configuration"]["scaling_cpu_threshold"]) == threshold
     assert report["configuration"]["db_instance_count"] == 2
+    # The tag the inventory names, and the digest the service runs (read from its task definition).
+    ecs = aws("ecs", env)
+    service = ecs.describe_services(cluster=f"{env}-payment-cluster", services=[f"{env}-payment-service"])["services"][0]
+    image = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])["taskDefinition"]["containerDefinitions"][0]["image"]
+    assert report["configuration"]["image_tag"] == "latest"
+    assert report["configuration"]["image_digest"] == image.split("@")[1]
+    assert report["drift"] == {}
 
 
 def test_no_password_in_any_report(platform, aws):
