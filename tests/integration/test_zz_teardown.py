@@ -22,6 +22,13 @@ COMPLETE = {
 }
 
 
+def new_account(emulator):
+    """What a new account needs before dev's first deploy: the shared registry, and an image pushed to it."""
+    registry = run_playbook("playbooks/registry.yml", "dev")
+    assert not registry.failed, registry.output[-3000:]
+    push_image(emulator.url, HOME_REGION, "latest")
+
+
 def shared_repository(aws):
     """The shared repository's copies (home region and replicas) and the home registry's replication rules."""
     copies = [r for env in ENVS for r in aws("ecr", env).describe_repositories()["repositories"]]
@@ -58,10 +65,8 @@ def test_teardown_of_every_environment_leaves_nothing(platform, emulator, aws):
 
 def test_interrupted_deploy_converges_when_run_again_then_tears_down_and_deploys_afresh(emulator, aws):
     # SIGINT a deploy of dev part-way (after the network tier has started), as a person would with Ctrl-C.
-    # The shared registry went with the last environment: as on a new account, the first run creates it and stops
-    # for want of an image, which is then pushed.
-    assert run_playbook("site.yml", "dev").failed
-    push_image(emulator.url, HOME_REGION, "latest")
+    # The shared registry went with the last environment: as on a new account, the registry, then an image.
+    new_account(emulator)
     deploy = subprocess.Popen(
         [ANSIBLE_PLAYBOOK, "site.yml", "-i", "inventories/dev"], cwd=REPO, stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT, text=True, env=dict(os.environ, ANSIBLE_NOCOLOR="1"), start_new_session=True,
@@ -82,6 +87,8 @@ def test_interrupted_deploy_converges_when_run_again_then_tears_down_and_deploys
     assert not run.failed, run.output[-4000:]
     assert leftovers(aws, "dev") == {}
 
+    # dev was the last environment: its teardown took the shared registry too.
+    new_account(emulator)
     fresh = run_playbook("site.yml", "dev")
     assert not fresh.failed, fresh.output[-4000:]
     assert {kind: len(found) for kind, found in leftovers(aws, "dev").items()} == COMPLETE
