@@ -262,7 +262,11 @@ def push_image(url, region, tag, label="placeholder"):
     spec = importlib.util.spec_from_file_location("placeholder_image", REPO / "scripts" / "placeholder_image.py")
     placeholder = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(placeholder)
-    return placeholder.push(aws_clients(url)("ecr", region=region), REPOSITORY, tag, label)
+    ecr = aws_clients(url)("ecr", region=region)
+    try:
+        return placeholder.push(ecr, REPOSITORY, tag, label)
+    except ecr.exceptions.ImageAlreadyExistsException:  # the same image under the same tag: already there
+        return ecr.describe_images(repositoryName=REPOSITORY, imageIds=[{"imageTag": tag}])["imageDetails"][0]["imageDigest"]
 
 
 def leftovers(aws, env):

@@ -341,6 +341,10 @@ def _ecs_deployments_run():
         })
         service.task_definition = task_definition_arn
 
+    def counts(backend, service, running, pending):
+        """The service's task counts; its cluster's counts are the sum over its services (see describe_clusters)."""
+        service.running_count, service.pending_count = running, pending
+
     def settle(backend, service):
         for deployment in [d for d in service.deployments if d.get("rolloutState") == "IN_PROGRESS"]:
             if (utcnow() - deployment["createdAt"]).total_seconds() < _rehearsal_seconds(ECS_ROLLOUT_MINUTES):
@@ -351,11 +355,12 @@ def _ecs_deployments_run():
                 deployment.update(rolloutState="COMPLETED", rolloutStateReason=f"ECS deployment {deployment['id']} completed.",
                                   runningCount=service.desired_count, pendingCount=0, desiredCount=service.desired_count)
                 service.deployments = [deployment]
-                service.running_count, service.pending_count = service.desired_count, 0
+                counts(backend, service, service.desired_count, 0)
                 event(service, "has reached a steady state.")
                 continue
             deployment.update(rolloutState="FAILED", rolloutStateReason="ECS deployment circuit breaker: tasks failed to start.",
                               runningCount=0, pendingCount=0, failedTasks=max(deployment["failedTasks"], 10))
+            counts(backend, service, service.running_count, 0)
             event(service, f"(task {uuid.uuid4().hex}) failed to start: {problem}")
             event(service, f"(deployment {deployment['id']}) deployment failed: tasks failed to start.")
             breaker = (getattr(service, "deployment_configuration", None) or {}).get("deploymentCircuitBreaker") or {}
@@ -386,8 +391,22 @@ def _ecs_deployments_run():
                 settle(self, service)
         return services, failures
 
+    original_clusters = EC2ContainerServiceBackend.describe_clusters
+
+    @functools.wraps(original_clusters)
+    def describe_clusters(self, *args, **kwargs):
+        # moto adds and subtracts a service's counts to its cluster's on every call, and drifts; AWS counts the
+        # cluster's tasks: those of its services that are not INACTIVE (this platform starts no standalone task).
+        clusters = original_clusters(self, *args, **kwargs)
+        for cluster in clusters[0] if isinstance(clusters, tuple) else clusters:
+            services = [v for v in self.services.values() if v.cluster_name == cluster.name and v.status != "INACTIVE"]
+            cluster.running_tasks_count = sum(v.running_count for v in services)
+            cluster.pending_tasks_count = sum(v.pending_count for v in services)
+        return clusters
+
     EC2ContainerServiceBackend.update_service = update_service
     EC2ContainerServiceBackend.describe_services = describe_services
+    EC2ContainerServiceBackend.describe_clusters = describe_clusters
 
 
 def _ecs_latest_active_revision():

@@ -118,5 +118,9 @@ def test_a_deployment_completes_only_when_its_tasks_can_pull_the_image(aws, ecr,
     assert "CannotPullContainerError" in " ".join(e["message"] for e in service["events"])
     assert service["taskDefinition"] == first
     assert describe(ecs, "with-endpoints")["deployments"][0]["rolloutState"] == "COMPLETED"
+    [cluster] = ecs.describe_clusters(clusters=["emulator-test"])["clusters"]
+    assert (cluster["runningTasksCount"], cluster["pendingTasksCount"]) == (2, 0), "the cluster counts what runs"
     for name in ("no-endpoints", "with-endpoints"):
         ecs.delete_service(cluster="emulator-test", service=name, force=True)
+    [cluster] = ecs.describe_clusters(clusters=["emulator-test"])["clusters"]
+    assert (cluster["runningTasksCount"], cluster["pendingTasksCount"]) == (0, 0)

@@ -112,7 +112,7 @@ def test_installed_tarball_runs_the_roles_by_fqcn(installed, aws, tmp_path):
         # At -vv ansible names the file of every task: the role must be the installed copy, not the checkout.
         entry = "main" if state == "present" else "absent"
         assert f"task path: {role}/tasks/{entry}.yml" in result.output, result.output[-5000:]
-        assert str(REPO) not in result.output
+        assert f"task path: {REPO}" not in result.output
         return result
 
     def repositories():

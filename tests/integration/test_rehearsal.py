@@ -38,6 +38,12 @@ def aws(rehearsal):
     return aws_clients(rehearsal.url)
 
 
+@pytest.fixture(scope="module", autouse=True)
+def own_reports(tmp_path_factory):
+    """This module's outputs and reports in a folder of its own: reports/ holds the shared platform's."""
+    FAST["payment_report_dir"] = str(tmp_path_factory.mktemp("rehearsal-reports"))
+
+
 def deploy(rehearsal, *envs):
     """As on a new account: the registry, the image pushed to its home region, then the deploy."""
     registry = run_playbook("playbooks/registry.yml", *envs, extra_vars=FAST)
