@@ -53,16 +53,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from conftest import (ANSIBLE_PLAYBOOK, HOME_REGION, REPO, Emulator, action_of, aws_clients,  # noqa: E402
-                      emulator_environment, push_image, writes)
+                      emulator_environment, push_image, writes, POLL_DELAYS)
 
 SCENARIOS = {"one": ["dev"], "three": ["dev", "staging", "prod"],
              "rehearsal-one": ["dev"], "rehearsal-three": ["dev", "staging", "prod"]}
 # The simulated critical path of a first deploy, in AWS minutes (the rehearsal's Aurora cluster, then one instance).
 CRITICAL_PATH_MINUTES = 4 + 10
 MAX_OVER_CRITICAL_PATH = {"rehearsal-one": 1.2, "rehearsal-three": 1.3}
-# The roles' poll intervals (seconds between two looks while waiting), scaled with the rehearsal clock.
-POLL_DELAYS = ("ecr_replication_delay", "vpc_endpoint_wait_delay", "rds_wait_delay", "ecs_rollout_delay",
-               "rds_delete_delay", "vpc_delete_delay", "alb_delete_delay", "ecs_delete_delay")
 PHASES = ("deploy", "rerun", "teardown")
 MAX_READS_PER_RESOURCE = 3
 MAX_THREE_OVER_ONE = 1.6

@@ -29,6 +29,9 @@ ENV_REGIONS = {"dev": "eu-west-1", "staging": "us-west-2", "prod": "us-east-1"}
 # The shared repository's home: images are pushed there and replicated to the other regions.
 HOME_REGION = ENV_REGIONS["dev"]
 REPOSITORY = "payment-processor"
+# The roles' poll intervals (seconds between two looks while waiting): rehearsal tests and the bench shorten them.
+POLL_DELAYS = ("ecr_replication_delay", "vpc_endpoint_wait_delay", "rds_wait_delay", "ecs_rollout_delay",
+               "rds_delete_delay", "vpc_delete_delay", "alb_delete_delay", "ecs_delete_delay")
 
 
 def _free_port():

@@ -10,14 +10,13 @@ import os
 
 import pytest
 
-from conftest import (ENV_REGIONS, HOME_REGION, REPOSITORY, Emulator, aws_clients, emulator_environment, leftovers,
-                      push_image, run_playbook, writes)
+from conftest import (ENV_REGIONS, HOME_REGION, POLL_DELAYS, REPOSITORY, Emulator, aws_clients, emulator_environment,
+                      leftovers, push_image, run_playbook, writes)
 
 SCALE = 3  # emulator seconds per AWS minute: a DB instance is `creating` for 30 s
 ENVS = ["dev", "staging"]
 # Seconds between two looks while waiting: the defaults (10-30 s) suit AWS's minutes, not these seconds.
-FAST = {name: 1 for name in ("ecr_replication_delay", "vpc_endpoint_wait_delay", "rds_wait_delay", "ecs_rollout_delay",
-                             "rds_delete_delay", "vpc_delete_delay", "alb_delete_delay", "ecs_delete_delay")}
+FAST = dict.fromkeys(POLL_DELAYS, 1)
 
 
 @pytest.fixture(scope="module")
