@@ -125,7 +125,9 @@ def test_installed_tarball_runs_the_roles_by_fqcn(installed, aws, tmp_path):
         tags = ecr.list_tags_for_resource(resourceArn=repository["repositoryArn"])
         assert tags_of(tags, "tags") == {"Environment": "packaged", "Project": "payment-processing", "ManagedBy": "ansible"}
         policy = json.loads(ecr.get_lifecycle_policy(repositoryName=REPOSITORY)["lifecyclePolicyText"])
-        assert policy["rules"][0]["selection"]["countNumber"] == 3
+        # The count rule comes last: a rule per protected tag prefix goes before it.
+        assert [rule["selection"]["countNumber"] for rule in policy["rules"]] == [9999, 3]
+        assert policy["rules"][0]["selection"]["tagPrefixList"] == ["deployed-"]
     finally:
         # Other tests share the emulator: never leave this repository behind.
         deleted = play("absent")
