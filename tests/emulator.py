@@ -431,6 +431,225 @@ def _ecs_latest_active_revision():
     EC2ContainerServiceBackend.describe_task_definition = describe_task_definition
 
 
+# Aurora PostgreSQL versions: "Release calendar for Aurora PostgreSQL minor versions" (Aurora PostgreSQL Release Notes,
+# aurorapostgresql-release-calendar), as published with rows up to 18.4 (released 21 August 2026), read 2 December 2026.
+# Each major: (minor, Aurora end of standard support date, RDS Extended Support eligible). AWS offers a minor until its
+# end of standard support; after the major's end of standard support (13: 28 February 2026) only the Extended Support
+# eligible minors (marked * in the calendar) remain. Major 18 is left out: the instance class data below stops at 17.
+AURORA_POSTGRESQL_AS_OF = "2026-12-02"
+AURORA_POSTGRESQL_CALENDAR = {
+    "17": [("17.10", "2027-12-31", False), ("17.9", "2027-09-30", False), ("17.7", "2030-02-28", False),
+           ("17.6", "2027-04-30", False), ("17.5", "2026-12-31", False), ("17.4", "2026-11-30", False)],
+    "16": [("16.14", "2027-12-31", False), ("16.13", "2027-09-30", False), ("16.11", "2027-05-31", False),
+           ("16.10", "2027-04-30", False), ("16.9", "2026-12-31", False), ("16.8", "2029-02-28", False)],
+    "15": [("15.18", "2027-12-31", False), ("15.17", "2027-09-30", False), ("15.15", "2027-05-31", False),
+           ("15.14", "2027-04-30", False), ("15.13", "2026-12-31", False), ("15.12", "2026-11-30", False),
+           ("15.10", "2028-02-29", False)],
+    "14": [("14.23", "2027-02-28", False), ("14.22", "2027-02-28", False), ("14.20", "2027-02-28", False),
+           ("14.19", "2027-02-28", False), ("14.18", "2026-12-31", False), ("14.17", "2026-11-30", False),
+           ("14.6", "2027-02-28", False)],
+    "13": [("13.23", "2026-02-28", True), ("13.9", "2026-02-28", True)],
+}
+# Instance classes (Aurora User Guide, "Supported DB engines for DB instance classes"): moto's Aurora PostgreSQL
+# options (describe-orderable-db-instance-options output, us-east-1, up to 15.2) list the same 36 classes for every
+# version of 13, 14 and 15 (db.t3.medium/large, db.t4g.medium/large, db.r5.*, db.r6g.*, db.r6i.*, db.x2g.*,
+# db.serverless), which the guide lists for 16 and 17 too; the guide adds db.r7g, db.r7i and db.r8g from these versions.
+AURORA_POSTGRESQL_NEWER_CLASSES = {
+    "db.r7g": (["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge"],
+               {"13": "13.8", "14": "14.5", "15": "15.2", "16": "16.1", "17": "17.4"}),
+    "db.r7i": (["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge", "48xlarge"],
+               {"13": "13.12", "14": "14.9", "15": "15.4", "16": "16.1", "17": "17.4"}),
+    "db.r8g": (["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge", "48xlarge"],
+               {"13": "13.16", "14": "14.13", "15": "15.8", "16": "16.4", "17": "17.4"}),
+}
+
+
+def _version_key(version):
+    return tuple(int(part) for part in version.split("."))
+
+
+def _aurora_postgresql_versions():
+    """{major: [minor, ...] newest first}: the minors AWS offered on AURORA_POSTGRESQL_AS_OF."""
+    return {major: [v for v, end, extended in rows if extended or end >= AURORA_POSTGRESQL_AS_OF]
+            for major, rows in AURORA_POSTGRESQL_CALENDAR.items()}
+
+
+def _aurora_postgresql_defaults():
+    """Each major's default minor, and the engine's default version. AWS publishes no table of defaults (the Aurora User
+    Guide, "Default Amazon Aurora versions", shows describe-db-engine-versions --default-only as the authority); in its
+    sample output every major's default (16.4, 15.8, 14.13, 13.16) was that major's newest minor, and the engine's
+    default (16.4) that of the newest major. The same rule here."""
+    versions = _aurora_postgresql_versions()
+    per_major = {major: minors[0] for major, minors in versions.items() if minors}
+    return per_major, per_major[max(per_major, key=int)]
+
+
+@functools.cache
+def _moto_aurora_postgresql_options():
+    """moto's recorded Aurora PostgreSQL options (us-east-1 only, up to 15.2), decoded."""
+    from moto.rds.utils import decode_orderable_db_instance
+    from moto.utilities.utils import load_resource
+
+    return [decode_orderable_db_instance(o) for o in load_resource("rds/resources/cluster_options/aurora-postgresql.json")]
+
+
+def _aurora_postgresql_classes(version):
+    """The instance classes AWS offers for an Aurora PostgreSQL version (see AURORA_POSTGRESQL_NEWER_CLASSES)."""
+    major = version.split(".")[0]
+    base = {o["DBInstanceClass"] for o in _moto_aurora_postgresql_options() if o["EngineVersion"] == "15.2"}
+    for family, (sizes, minimum) in AURORA_POSTGRESQL_NEWER_CLASSES.items():
+        if major in minimum and _version_key(version) >= _version_key(minimum[major]):
+            base |= {f"{family}.{size}" for size in sizes}
+    return base
+
+
+def _aurora_postgresql_orderable(account, region, engine_version=None, instance_class=None):
+    """DescribeOrderableDBInstanceOptions for aurora-postgresql: one option per offered version and class, in the
+    request's region. Availability zones are the region's (moto's EC2 zones); in us-east-1, moto's recorded per-class
+    zones (AWS's: us-east-1e lacks the newer classes), and for the classes moto has no record of (r7g, r7i, r8g) the
+    zones of moto's Graviton and 6th-generation classes, which all lack us-east-1e."""
+    from moto.ec2.models import ec2_backends
+
+    recorded = _moto_aurora_postgresql_options()
+    template = {o["DBInstanceClass"]: o for o in recorded if o["EngineVersion"] == "15.2"}
+    zones = [z.name for z in ec2_backends[account][region].describe_availability_zones()]
+    options = []
+    for minors in _aurora_postgresql_versions().values():
+        for version in minors:
+            if engine_version and engine_version != version:
+                continue
+            for klass in sorted(_aurora_postgresql_classes(version)):
+                if instance_class and instance_class != klass:
+                    continue
+                option = dict(template.get(klass) or template["db.r6g.large"])
+                if region == "us-east-1":
+                    names = [z["Name"] for z in (template.get(klass) or template["db.r6g.large"])["AvailabilityZones"]]
+                else:
+                    names = zones
+                option.update(EngineVersion=version, DBInstanceClass=klass,
+                              AvailabilityZones=[{"Name": name} for name in names])
+                options.append(option)
+    return options
+
+
+def _rds_page(response, key, items):
+    """One page of `items` as RDS paginates (MaxRecords, default 100; Marker: where the next page starts). moto's own
+    paginator needs a unique attribute, which these records lack."""
+    from moto.core.responses import ActionResult
+
+    start = int(response._get_param("Marker") or 0)
+    size = int(response._get_param("MaxRecords") or 100)
+    result = {key: items[start:start + size]}
+    if start + size < len(items):
+        result["Marker"] = str(start + size)
+    return ActionResult(result)
+
+
+def _rds_aurora_postgresql_engine_versions():
+    """RDS: moto does not implement DescribeDBEngineVersions (NotImplementedError). For aurora-postgresql, answer as
+    AWS does from AWS's release calendar (AURORA_POSTGRESQL_CALENDAR): Engine, EngineVersion (a version, or a major
+    such as "16" for all its minors, as in the Aurora User Guide's default-version script), DBParameterGroupFamily
+    (aurora-postgresql<major>), DefaultOnly (the default of each major asked for; with neither a version nor a family,
+    the engine's default alone) and MaxRecords/Marker. Any other engine answers an empty list (scoped to this data)."""
+    from moto.rds.responses import RDSResponse
+
+    def record(version, newer, default):
+        major = version.split(".")[0]
+        return {
+            "Engine": "aurora-postgresql", "EngineVersion": version, "MajorEngineVersion": major,
+            "DBParameterGroupFamily": f"aurora-postgresql{major}", "DBEngineDescription": "Aurora (PostgreSQL)",
+            "DBEngineVersionDescription": f"Aurora PostgreSQL (Compatible with PostgreSQL {version})",
+            "ValidUpgradeTarget": [{"Engine": "aurora-postgresql", "EngineVersion": target, "Description":
+                                    f"Aurora PostgreSQL (Compatible with PostgreSQL {target})", "AutoUpgrade": False,
+                                    "IsMajorVersionUpgrade": False} for target in reversed(newer)],
+            "ExportableLogTypes": ["postgresql"], "SupportsLogExportsToCloudwatchLogs": True,
+            "SupportsReadReplica": True, "SupportedEngineModes": ["provisioned"], "Status": "available",
+            "SupportsParallelQuery": False, "SupportsGlobalDatabases": True, "TagList": [],
+        }
+
+    def describe_db_engine_versions(self):
+        engine, version = self._get_param("Engine"), self._get_param("EngineVersion")
+        family, default_only = self._get_param("DBParameterGroupFamily"), self._get_param("DefaultOnly")
+        statuses = {v for f in self._get_param("Filters") or [] if f["Name"] == "status" for v in f["Values"]}
+        per_major, engine_default = _aurora_postgresql_defaults()
+        found = []
+        for major, minors in sorted(_aurora_postgresql_versions().items(), key=lambda item: int(item[0])):
+            for index, minor in reversed(list(enumerate(minors))):
+                if engine not in (None, "aurora-postgresql") or family not in (None, f"aurora-postgresql{major}"):
+                    continue
+                if version and version not in (minor, major):
+                    continue
+                if statuses and "available" not in statuses:
+                    continue
+                if default_only and (minor != per_major[major] or not (version or family) and minor != engine_default):
+                    continue
+                found.append(record(minor, minors[:index], minor == per_major[major]))
+        return _rds_page(self, "DBEngineVersions", found)
+
+    RDSResponse.describe_db_engine_versions = describe_db_engine_versions
+
+
+def _rds_aurora_postgresql_orderable_options():
+    """RDS: moto's DescribeOrderableDBInstanceOptions for aurora-postgresql lists only us-east-1's zones in every region,
+    ignores DBInstanceClass (and LicenseModel, Vpc) and stops at 15.2. As AWS does: the options of the versions and
+    classes AWS offers (_aurora_postgresql_orderable), in the request's region, filtered by EngineVersion,
+    DBInstanceClass, LicenseModel (postgresql-license) and Vpc (Aurora is VPC-only); a class or version AWS does not
+    offer gives an empty list."""
+    from moto.rds.responses import RDSResponse
+
+    original = RDSResponse.describe_orderable_db_instance_options
+
+    @functools.wraps(original)
+    def describe_orderable_db_instance_options(self):
+        if self._get_param("Engine") != "aurora-postgresql":
+            return original(self)
+        options = _aurora_postgresql_orderable(self.current_account, self.region, self._get_param("EngineVersion"),
+                                               self._get_param("DBInstanceClass"))
+        if self._get_param("LicenseModel") not in (None, "postgresql-license") or self._get_param("Vpc") is False:
+            options = []
+        return _rds_page(self, "OrderableDBInstanceOptions", options)
+
+    RDSResponse.describe_orderable_db_instance_options = describe_orderable_db_instance_options
+
+
+def _rds_aurora_postgresql_refusals():
+    """RDS: moto creates an aurora-postgresql cluster of any EngineVersion (12.7 when none is given) and a DB instance of
+    any class in it. As AWS does: CreateDBCluster without EngineVersion uses the engine's default version (Aurora User
+    Guide, "Default Amazon Aurora versions"); one AWS does not offer is refused with InvalidParameterCombination
+    "Cannot find version X for aurora-postgresql" (a major alone too: no document says CreateDBCluster resolves it);
+    CreateDBInstance in such a cluster with a class not orderable for the cluster's version is refused with
+    InvalidParameterCombination, AWS's message."""
+    from moto.rds.exceptions import InvalidParameterCombination
+    from moto.rds.models import RDSBackend
+
+    original_cluster, original_instance = RDSBackend.create_db_cluster, RDSBackend.create_db_instance
+
+    @functools.wraps(original_cluster)
+    def create_db_cluster(self, kwargs):
+        if kwargs.get("engine") == "aurora-postgresql":
+            version = kwargs.get("engine_version")
+            if not version:
+                kwargs["engine_version"] = _aurora_postgresql_defaults()[1]
+            elif version not in {v for minors in _aurora_postgresql_versions().values() for v in minors}:
+                raise InvalidParameterCombination(f"Cannot find version {version} for aurora-postgresql")
+        return original_cluster(self, kwargs)
+
+    @functools.wraps(original_instance)
+    def create_db_instance(self, db_kwargs):
+        cluster = self.clusters.get(db_kwargs.get("db_cluster_identifier") or "")
+        klass = db_kwargs.get("db_instance_class")
+        if cluster is not None and cluster.engine == "aurora-postgresql" and db_kwargs.get("engine") in (None, cluster.engine):
+            if klass not in _aurora_postgresql_classes(cluster.engine_version):
+                raise InvalidParameterCombination(
+                    f"RDS does not support creating a DB instance with the following combination: DBInstanceClass="
+                    f"{klass}, Engine=aurora-postgresql, EngineVersion={cluster.engine_version}, LicenseModel="
+                    f"postgresql-license. For supported combinations of instance class and database engine version, "
+                    f"see the documentation.")
+        return original_instance(self, db_kwargs)
+
+    RDSBackend.create_db_cluster, RDSBackend.create_db_instance = create_db_cluster, create_db_instance
+
+
 PATCHES = [
     _keep_performance_insights,
     _seed_cluster_parameter_defaults,
@@ -441,6 +660,9 @@ PATCHES = [
     _ecr_replicates_and_expires,
     _ecs_deployments_run,
     _ecs_latest_active_revision,
+    _rds_aurora_postgresql_engine_versions,
+    _rds_aurora_postgresql_orderable_options,
+    _rds_aurora_postgresql_refusals,
 ]
 
 

@@ -124,3 +124,102 @@ def test_a_deployment_completes_only_when_its_tasks_can_pull_the_image(aws, ecr,
         ecs.delete_service(cluster="emulator-test", service=name, force=True)
     [cluster] = ecs.describe_clusters(clusters=["emulator-test"])["clusters"]
     assert (cluster["runningTasksCount"], cluster["pendingTasksCount"]) == (0, 0)
+
+
+# RDS Aurora PostgreSQL data (AWS's release calendar and instance class table, tests/emulator.py): what the pre-flight
+# reads, and the refusals of a run that skipped it.
+AURORA = "aurora-postgresql"
+
+
+def code_of(call, **kwargs):
+    from botocore.exceptions import ClientError
+
+    with pytest.raises(ClientError) as error:
+        call(**kwargs)
+    return error.value.response["Error"]["Code"], error.value.response["Error"]["Message"]
+
+
+def test_engine_versions_give_each_majors_default_and_known_versions_only(aws):
+    rds = aws("rds", region=REGION)
+    for major, default in (("13", "13.23"), ("14", "14.23"), ("15", "15.18"), ("16", "16.14"), ("17", "17.10")):
+        [version] = rds.describe_db_engine_versions(Engine=AURORA, DBParameterGroupFamily=f"{AURORA}{major}",
+                                                    DefaultOnly=True)["DBEngineVersions"]
+        assert (version["EngineVersion"], version["MajorEngineVersion"], version["DBParameterGroupFamily"],
+                version["Status"]) == (default, major, f"{AURORA}{major}", "available")
+    [engine_default] = rds.describe_db_engine_versions(Engine=AURORA, DefaultOnly=True)["DBEngineVersions"]
+    assert engine_default["EngineVersion"] == "17.10"
+    [found] = rds.describe_db_engine_versions(Engine=AURORA, EngineVersion="16.8")["DBEngineVersions"]
+    assert found["EngineVersion"] == "16.8"
+    assert [v["EngineVersion"] for v in found["ValidUpgradeTarget"]] == ["16.9", "16.10", "16.11", "16.13", "16.14"]
+    assert rds.describe_db_engine_versions(Engine=AURORA, EngineVersion="16.6")["DBEngineVersions"] == [], \
+        "16.6's standard support ended in May 2026"
+    assert rds.describe_db_engine_versions(Engine=AURORA, EngineVersion="16.99")["DBEngineVersions"] == []
+    assert rds.describe_db_engine_versions(Engine="mysql")["DBEngineVersions"] == []
+    pages = rds.get_paginator("describe_db_engine_versions").paginate(Engine=AURORA, PaginationConfig={"PageSize": 20})
+    versions = [v["EngineVersion"] for page in pages for v in page["DBEngineVersions"]]
+    assert len(versions) == len(set(versions)) > 20 and "17.4" not in versions, "17.4's support ended 30 November 2026"
+
+
+def test_orderable_options_are_the_request_regions_and_filtered_by_class(aws):
+    for region, zones in (("us-west-2", {"us-west-2a", "us-west-2b", "us-west-2c", "us-west-2d"}),
+                          ("eu-west-1", {"eu-west-1a", "eu-west-1b", "eu-west-1c"})):
+        rds = aws("rds", region=region)
+        [option] = rds.describe_orderable_db_instance_options(Engine=AURORA, EngineVersion="16.8",
+                                                              DBInstanceClass="db.r5.large")["OrderableDBInstanceOptions"]
+        assert (option["DBInstanceClass"], option["EngineVersion"]) == ("db.r5.large", "16.8")
+        assert {z["Name"] for z in option["AvailabilityZones"]} == zones
+    east = aws("rds", region="us-east-1")
+    [new] = east.describe_orderable_db_instance_options(Engine=AURORA, EngineVersion="17.10",
+                                                        DBInstanceClass="db.r8g.large")["OrderableDBInstanceOptions"]
+    assert "us-east-1e" not in {z["Name"] for z in new["AvailabilityZones"]}, "us-east-1e lacks the newer classes"
+    [old] = east.describe_orderable_db_instance_options(Engine=AURORA, EngineVersion="16.8",
+                                                        DBInstanceClass="db.t3.medium")["OrderableDBInstanceOptions"]
+    assert "us-east-1e" in {z["Name"] for z in old["AvailabilityZones"]}
+    rds = aws("rds", region=REGION)
+    every = rds.describe_orderable_db_instance_options(Engine=AURORA, EngineVersion="16.8")["OrderableDBInstanceOptions"]
+    assert {"db.t3.medium", "db.t4g.medium", "db.r5.xlarge", "db.r6g.large", "db.r7g.large", "db.r8g.large",
+            "db.serverless"} <= {o["DBInstanceClass"] for o in every}
+    for unknown in ({"EngineVersion": "16.8", "DBInstanceClass": "db.m1.small"},
+                    {"EngineVersion": "16.6", "DBInstanceClass": "db.r5.large"},
+                    {"EngineVersion": "13.9", "DBInstanceClass": "db.r8g.large"},
+                    {"EngineVersion": "16.8", "Vpc": False}):
+        assert rds.describe_orderable_db_instance_options(Engine=AURORA, **unknown)["OrderableDBInstanceOptions"] == []
+
+
+def test_vpc_endpoint_services_are_the_request_regions(aws):
+    for region in ("eu-west-1", "us-west-2", "us-east-1"):
+        ec2 = aws("ec2", region=region)
+        names = [f"com.amazonaws.{region}.{s}" for s in ("ecr.api", "ecr.dkr", "logs", "secretsmanager")]
+        details = ec2.describe_vpc_endpoint_services(ServiceNames=names)["ServiceDetails"]
+        assert [d["ServiceName"] for d in details] == names
+        zones = {z["ZoneName"] for z in ec2.describe_availability_zones()["AvailabilityZones"]}
+        assert all(set(d["AvailabilityZones"]) == zones for d in details)
+        assert code_of(ec2.describe_vpc_endpoint_services, ServiceNames=[f"com.amazonaws.{region}.nope"])[0] == \
+            "InvalidServiceName"
+
+
+def test_a_version_or_class_aws_does_not_offer_is_refused(aws):
+    rds = aws("rds", region=REGION)
+    cluster = {"Engine": AURORA, "MasterUsername": "payments", "MasterUserPassword": "not-a-secret-1"}
+    for version in ("16.99", "16.6", "16"):
+        assert code_of(rds.create_db_cluster, DBClusterIdentifier="refused", EngineVersion=version, **cluster) == (
+            "InvalidParameterCombination", f"Cannot find version {version} for aurora-postgresql")
+    rds.create_db_cluster(DBClusterIdentifier="default-version", **cluster)
+    rds.create_db_cluster(DBClusterIdentifier="offered", EngineVersion="16.8", **cluster)
+    try:
+        [created] = rds.describe_db_clusters(DBClusterIdentifier="default-version")["DBClusters"]
+        assert created["EngineVersion"] == "17.10", "no EngineVersion: the engine's default"
+        assert code_of(rds.create_db_instance, DBInstanceIdentifier="too-small", DBClusterIdentifier="offered",
+                       Engine=AURORA, DBInstanceClass="db.m1.small") == (
+            "InvalidParameterCombination",
+            "RDS does not support creating a DB instance with the following combination: DBInstanceClass=db.m1.small, "
+            "Engine=aurora-postgresql, EngineVersion=16.8, LicenseModel=postgresql-license. For supported combinations "
+            "of instance class and database engine version, see the documentation.")
+        for klass in ("db.t3.medium", "db.r5.large", "db.r5.xlarge"):
+            name = f"ok-{klass.replace('.', '-')}"
+            rds.create_db_instance(DBInstanceIdentifier=name, DBClusterIdentifier="offered", Engine=AURORA,
+                                   DBInstanceClass=klass)
+            rds.delete_db_instance(DBInstanceIdentifier=name, SkipFinalSnapshot=True)
+    finally:
+        for name in ("default-version", "offered"):
+            rds.delete_db_cluster(DBClusterIdentifier=name, SkipFinalSnapshot=True)
