@@ -20,6 +20,7 @@ SECRET = f"{PREFIX}-db-credentials"
 SUBNET_GROUP = f"{PREFIX}-db-subnets"
 PARAMS = f"{PREFIX}-db-params"
 DEFAULTS = yaml.safe_load((REPO / "roles" / "rds" / "defaults" / "main.yml").read_text())
+SETTINGS = yaml.safe_load((REPO / "playbooks" / "group_vars" / "all.yml").read_text())
 
 
 @dataclass
@@ -72,7 +73,11 @@ def cluster_of(aws):
 def test_cluster(data_tier, aws):
     cluster = cluster_of(aws)
     assert cluster["Engine"] == "aurora-postgresql"
-    assert cluster["EngineVersion"] == DEFAULTS["rds_engine_version"]
+    # The pinned major, at the minor AWS makes its default (what the pre-flight resolved).
+    [default] = aws("rds", ENV).describe_db_engine_versions(
+        Engine="aurora-postgresql", DBParameterGroupFamily=f"aurora-postgresql{SETTINGS['payment_db_engine_version']}",
+        DefaultOnly=True)["DBEngineVersions"]
+    assert cluster["EngineVersion"] == default["EngineVersion"]
     assert cluster["StorageEncrypted"] is True
     assert cluster["BackupRetentionPeriod"] == 7
     assert cluster["PreferredBackupWindow"] == DEFAULTS["rds_backup_window"]
@@ -98,7 +103,7 @@ def test_cluster_was_created_with_the_stored_password(data_tier):
 def test_parameter_group_forces_tls(data_tier, aws):
     rds = aws("rds", ENV)
     group = rds.describe_db_cluster_parameter_groups(DBClusterParameterGroupName=PARAMS)["DBClusterParameterGroups"][0]
-    major = DEFAULTS["rds_engine_version"].split(".")[0]
+    major = SETTINGS["payment_db_engine_version"].split(".")[0]
     assert group["DBParameterGroupFamily"] == f"aurora-postgresql{major}" == DEFAULTS["rds_parameter_group_family"]
     parameters = {p["ParameterName"]: p for p in rds.describe_db_cluster_parameters(DBClusterParameterGroupName=PARAMS)["Parameters"]}
     assert parameters["rds.force_ssl"]["ParameterValue"] == "1"

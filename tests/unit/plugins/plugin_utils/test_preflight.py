@@ -1,0 +1,239 @@
+"""The pre-flight's rules (plugins/plugin_utils/preflight.py), one case per rule and its boundaries."""
+
+import importlib
+import re
+import sys
+
+import botocore.session
+import pytest
+import yaml
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.payments.platform.plugins.filter import engine_version, setting_problems, usable_zones
+from ansible_collections.payments.platform.plugins.plugin_utils import preflight
+
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[4]
+ALL = yaml.safe_load((REPO / "playbooks" / "group_vars" / "all.yml").read_text())
+
+
+def settings(**changes):
+    """dev's settings as a deploy gives them (templated values filled in), with `changes`."""
+    values = {key: value for key, value in ALL.items() if key.startswith("payment_")}
+    values.update(yaml.safe_load((REPO / "inventories" / "dev" / "group_vars" / "dev.yml").read_text()))
+    values.update(payment_name_prefix="dev-payment", payment_tags={"Environment": "dev", "Project": "payment-processing",
+                                                                    "ManagedBy": "ansible"})
+    values.update(changes)
+    return values
+
+
+def test_the_repository_settings_pass():
+    assert preflight.problems(settings()) == []
+    for env in ("staging", "prod"):
+        inventory = yaml.safe_load((REPO / "inventories" / env / "group_vars" / f"{env}.yml").read_text())
+        assert preflight.problems(settings(**inventory)) == []
+
+
+BAD = {
+    "unknown region": ({"payment_aws_region": "eu-nowhere-1"}, "payment_aws_region", "eu-north-1"),
+    "one AZ": ({"payment_az_count": 1}, "payment_az_count", "at least 2"),
+    "AZ count not a number": ({"payment_az_count": "three"}, "payment_az_count", "at least 2"),
+    "AZ count a boolean": ({"payment_az_count": True}, "payment_az_count", "at least 2"),
+    "CPU threshold above 100": ({"payment_scaling_cpu_threshold": 150}, "payment_scaling_cpu_threshold", "from 1 to 100"),
+    "CPU threshold zero": ({"payment_scaling_cpu_threshold": "0"}, "payment_scaling_cpu_threshold", "from 1 to 100"),
+    "counts out of order": ({"payment_desired_count": 11}, "payment_desired_count", "between"),
+    "no task at most": ({"payment_min_count": 0, "payment_desired_count": 0, "payment_max_count": 0},
+                        "payment_desired_count", "at least 1"),
+    "negative minimum": ({"payment_min_count": -1}, "payment_desired_count", "at least 0"),
+    "count not a number": ({"payment_max_count": "ten"}, "payment_desired_count", "between"),
+    "Fargate CPU": ({"payment_task_cpu": 768}, "payment_task_cpu", "256, 512, 1024"),
+    "Fargate memory for few CPUs": ({"payment_task_cpu": 256, "payment_task_memory": 4096}, "payment_task_memory",
+                                    "512, 1024, 2048 MiB"),
+    "Fargate memory step": ({"payment_task_cpu": 2048, "payment_task_memory": 4500}, "payment_task_memory",
+                            "4096 to 16384 in steps of 1024"),
+    "log retention": ({"payment_log_retention_days": 10}, "payment_log_retention_days", "1, 3, 5, 7, 14"),
+    "container port zero": ({"payment_container_port": 0}, "payment_container_port", "from 1 to 65535"),
+    "container port too high": ({"payment_container_port": 70000}, "payment_container_port", "from 1 to 65535"),
+    "container port is the DB port": ({"payment_container_port": 5432}, "payment_container_port", "payment_db_port"),
+    "DB port below Aurora's": ({"payment_db_port": 1024}, "payment_db_port", "from 1150 to 65535"),
+    "DB name with a dash": ({"payment_db_name": "pay-ments"}, "payment_db_name", "1 to 63 letters"),
+    "DB name too long": ({"payment_db_name": "p" * 64}, "payment_db_name", "1 to 63 letters"),
+    "DB name a digit first": ({"payment_db_name": "1payments"}, "payment_db_name", "starting with a letter"),
+    "DB name reserved": ({"payment_db_name": "Select"}, "payment_db_name", "reserves"),
+    "DB name not a string": ({"payment_db_name": 42}, "payment_db_name", "1 to 63 letters"),
+    "user name too long": ({"payment_db_username": "payment_administrator"}, "payment_db_username", "1 to 16"),
+    "user name reserved word": ({"payment_db_username": "user"}, "payment_db_username", "reserves"),
+    "user name RDS's own": ({"payment_db_username": "rdsadmin"}, "payment_db_username", "reserves"),
+    "user name pg_ prefix": ({"payment_db_username": "pg_admin"}, "payment_db_username", "reserves"),
+    "image tag with a colon": ({"payment_image_tag": "v1:2"}, "payment_image_tag", "OCI"),
+    "image tag a dot first": ({"payment_image_tag": ".hidden"}, "payment_image_tag", "OCI"),
+    "image tag too long": ({"payment_image_tag": "a" * 129}, "payment_image_tag", "OCI"),
+    "repository upper case": ({"payment_ecr_repository": "Payment"}, "payment_ecr_repository", "RepositoryName"),
+    "repository too short": ({"payment_ecr_repository": "p"}, "payment_ecr_repository", "2 to 256"),
+    "repository not a string": ({"payment_ecr_repository": None}, "payment_ecr_repository", "2 to 256"),
+    "container name with a dot": ({"payment_container_name": "payment.processor"}, "payment_container_name", "255"),
+    "health check without CMD": ({"payment_container_health_check_command": ["curl", "-f", "x"]},
+                                 "payment_container_health_check_command", "CMD-SHELL"),
+    "health check CMD alone": ({"payment_container_health_check_command": ["CMD"]},
+                               "payment_container_health_check_command", "CMD-SHELL"),
+    "health check a string": ({"payment_container_health_check_command": "curl -f x"},
+                              "payment_container_health_check_command", "CMD-SHELL"),
+    "certificate not an ARN": ({"payment_alb_certificate_arn": "my-cert"}, "payment_alb_certificate_arn", "ACM"),
+    "certificate of another region": (
+        {"payment_alb_certificate_arn": "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"},
+        "payment_alb_certificate_arn", "own region (eu-west-1)"),
+    "tag key aws:": ({"payment_tags": {"aws:owner": "me"}}, "payment_tags", "aws:owner"),
+    "tag value too long": ({"payment_tags": {"Owner": "x" * 257}}, "payment_tags", "Owner"),
+    "tag with a bad character": ({"payment_tags": {"Owner": "a#b"}}, "payment_tags", "Owner"),
+    "tags not a dict": ({"payment_tags": ["Owner"]}, "payment_tags", "Owner"),
+    "rollout timeout zero": ({"payment_rollout_timeout": 0}, "payment_rollout_timeout", "seconds"),
+    "VPC too small for an ALB": ({"payment_vpc_cidr": "10.0.0.0/24", "payment_max_count": 1, "payment_min_count": 1,
+                                  "payment_desired_count": 1}, "payment_vpc_cidr", "/23 or larger VPC."),
+    "VPC too small for a rollout": ({"payment_vpc_cidr": "10.0.0.0/23", "payment_max_count": 12}, "payment_vpc_cidr",
+                                    "/22 or larger VPC, or lower payment_max_count"),
+}
+
+
+@pytest.mark.parametrize("changes,variable,rule", BAD.values(), ids=list(BAD))
+def test_each_rule_refuses_with_the_variable_the_value_the_rule_and_the_fix(changes, variable, rule):
+    [problem] = preflight.problems(settings(**changes))
+    assert problem.startswith(f"{variable} is "), problem
+    assert rule in problem and " Fix: " in problem
+
+
+GOOD = {
+    "largest Fargate size": {"payment_task_cpu": 16384, "payment_task_memory": 122880},
+    "smallest Fargate size": {"payment_task_cpu": "256", "payment_task_memory": "512"},
+    "certificate of the region": {
+        "payment_alb_certificate_arn": "arn:aws:acm:eu-west-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"},
+    "no certificate": {"payment_alb_certificate_arn": None},
+    "a health check": {"payment_container_health_check_command": ["CMD-SHELL", "curl -f http://localhost:8080/health"]},
+    "a /23 VPC with the default task counts": {"payment_vpc_cidr": "10.0.0.0/23"},
+    "unicode tags": {"payment_tags": {"Équipe": "paiements @ Paris", "Empty": ""}},
+    "longest names": {"payment_db_name": "p" * 63, "payment_db_username": "u" * 16, "payment_image_tag": "_" * 128},
+    "repository with a namespace": {"payment_ecr_repository": "payments/processor"},
+    "region of another partition": {"payment_aws_region": "cn-north-1",
+                                    "payment_alb_certificate_arn": "arn:aws-cn:acm:cn-north-1:123456789012:certificate/"
+                                                                   "12345678-1234-1234-1234-123456789012"},
+}
+
+
+@pytest.mark.parametrize("changes", GOOD.values(), ids=list(GOOD))
+def test_values_aws_accepts_pass(changes):
+    assert preflight.problems(settings(**changes)) == []
+
+
+def test_a_region_without_a_service_the_platform_needs(monkeypatch):
+    # Every region botocore knows offers them all today; a new region may not at first.
+    original = botocore.session.Session.get_available_regions
+
+    def regions(session, service, partition="aws", **kwargs):
+        found = original(session, service, partition, **kwargs)
+        return [r for r in found if r != "eu-west-1"] if service == "ecs" else found
+
+    monkeypatch.setattr(botocore.session.Session, "get_available_regions", regions)
+    [problem] = preflight.problems(settings())
+    assert problem.startswith('payment_aws_region is "eu-west-1": AWS offers no ecs endpoint there')
+
+
+def test_a_malformed_cidr_is_left_to_validate_cidrs():
+    assert preflight.problems(settings(payment_vpc_cidr="10.0.0/16")) == []
+    assert preflight.problems(settings(payment_vpc_cidr="10.0.0.0/8")) == []
+
+
+def test_every_problem_is_listed_in_rule_order():
+    found = preflight.problems(settings(payment_task_cpu=1, payment_db_port=1, payment_image_tag=""))
+    assert [problem.split(" ")[0] for problem in found] == ["payment_task_cpu", "payment_db_port", "payment_image_tag"]
+
+
+def test_log_retention_values_are_botocores_documented_ones():
+    doc = botocore.session.get_session().get_service_model("logs").shape_for("Days").documentation
+    listed = doc.split("Possible values are:")[1].split(".")[0]
+    assert tuple(int(n) for n in re.findall(r"[0-9]+", listed)) == preflight.LOG_RETENTION_DAYS
+
+
+def test_the_subnet_rule_knows_the_addresses_aws_reserves():
+    # A /23 VPC has /27 subnets: 32 - 5 = 27 addresses; 2 x 10 tasks + 4 endpoints + 2 instances = 26 fit, 28 do not.
+    assert preflight.check_subnet_room(settings(payment_vpc_cidr="10.0.0.0/23")) is None
+    assert "hold 27 addresses, and one may need 28" in preflight.check_subnet_room(
+        settings(payment_vpc_cidr="10.0.0.0/23", payment_max_count=11))
+
+
+ZONES = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
+
+
+def details(region="eu-west-1", zones=None, services=("ecr.api", "ecr.dkr", "logs", "secretsmanager")):
+    return [{"service_name": f"com.amazonaws.{region}.{service}", "availability_zones": zones or ZONES}
+            for service in services]
+
+
+def options(*zones):
+    return [{"engine_version": "16.8", "availability_zones": [{"name": zone} for zone in zones]}]
+
+
+def zones_for(service_details, db_options, **changes):
+    return usable_zones.FilterModule().filters()["usable_zones"](settings(**changes), ZONES + ["eu-west-1d"],
+                                                                   service_details, db_options)
+
+
+def test_zones_offering_everything_are_chosen_by_name():
+    assert zones_for(details(), options(*ZONES, "eu-west-1d")) == {"zones": ZONES, "problems": []}
+    chosen = zones_for(details(zones=["eu-west-1b", "eu-west-1c", "eu-west-1d"]), options(*ZONES, "eu-west-1d"),
+                       payment_az_count=2)
+    assert chosen == {"zones": ["eu-west-1b", "eu-west-1c"], "problems": []}
+
+
+def test_too_few_zones_name_what_the_others_lack():
+    result = zones_for(details(zones=["eu-west-1a", "eu-west-1b"]), options(*ZONES))
+    assert result["zones"] == ["eu-west-1a", "eu-west-1b"]
+    [problem] = result["problems"]
+    assert problem.startswith('payment_az_count is 3: only 2 availability zones of eu-west-1 offer db.t3.medium')
+    assert "eu-west-1c (ecr.api)" in problem and "Fix: set payment_az_count to at most 2" in problem
+    [problem] = zones_for(details(), options("eu-west-1a"))["problems"]
+    assert "(eu-west-1a)." in problem and "lack" not in problem
+
+
+def test_a_class_aws_does_not_offer():
+    result = zones_for(details(), [], payment_db_engine_version="16.8", payment_db_instance_class="db.m1.small")
+    assert result["zones"] == []
+    assert result["problems"][0].startswith('payment_db_instance_class is "db.m1.small": Aurora PostgreSQL 16.8 does not')
+
+
+def test_an_endpoint_service_aws_does_not_offer():
+    [problem] = zones_for(details(services=("ecr.api",)), options(*ZONES),
+                          payment_interface_endpoint_services=["ecr.api", "nosuch"])["problems"]
+    assert "offers no interface endpoint service nosuch in eu-west-1" in problem
+    # AWS refuses the whole call when one name is unknown: nothing is known of the others.
+    [problem] = zones_for([], options(*ZONES), payment_interface_endpoint_services=["ecr.api", "nosuch"])["problems"]
+    assert "not all of these interface endpoint services" in problem
+
+
+@pytest.mark.parametrize("pin,live,expected", [
+    ("16", "", "16.8"),             # no cluster: AWS's default minor
+    ("16", "16.14", "16.14"),       # any minor of a pinned major is converged
+    ("16.8", "16.9", "16.9"),       # AWS upgraded past the pin: kept, no downgrade
+    ("16.10", "16.9", "16.10"),     # older than the pin: upgraded
+    ("16.10", "16.10", "16.10"),
+    ("17", "16.14", "16.8"),        # another major: the new version
+])
+def test_engine_version_keeps_a_newer_minor_of_the_pinned_major(pin, live, expected):
+    new = "16.10" if pin == "16.10" else "16.8"
+    assert engine_version.FilterModule().filters()["engine_version"](pin, live, new) == expected
+
+
+def test_setting_problems_filter_needs_botocore(monkeypatch):
+    problems = setting_problems.FilterModule().filters()["setting_problems"]
+    assert problems(settings()) == []
+    # Loaded as if botocore were not installed: the filter says what to install, not an ImportError.
+    monkeypatch.setitem(sys.modules, "botocore.session", None)
+    try:
+        importlib.reload(preflight)
+        assert preflight.HAS_BOTOCORE is False
+        with pytest.raises(AnsibleFilterError, match="setting_problems requires the Python library botocore"):
+            problems(settings())
+    finally:
+        monkeypatch.undo()
+        importlib.reload(preflight)
+    assert preflight.HAS_BOTOCORE is True
