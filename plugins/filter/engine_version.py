@@ -17,7 +17,7 @@ description:
 positional: live, new
 options:
   _input:
-    description: The pinned engine version, a major (C(16)) or a minor (C(16.6)).
+    description: The pinned engine version, a major (C(16)) or a minor (C(16.8)).
     type: str
     required: true
   live:
@@ -32,9 +32,9 @@ options:
 """
 
 EXAMPLES = r"""
-- name: Ask for Aurora PostgreSQL 16 (16.6 when new), or the minor AWS upgraded the cluster to
+- name: Ask for Aurora PostgreSQL 16 (16.8 when new), or the minor AWS upgraded the cluster to
   amazon.aws.rds_cluster:
-    engine_version: "{{ '16' | payments.platform.engine_version(live_cluster.engine_version | default(''), '16.6') }}"
+    engine_version: "{{ '16' | payments.platform.engine_version(live_cluster.engine_version | default(''), '16.8') }}"
 """
 
 RETURN = r"""

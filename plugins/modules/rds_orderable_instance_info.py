@@ -35,10 +35,10 @@ extends_documentation_fragment:
 """
 
 EXAMPLES = r"""
-- name: Where does Aurora PostgreSQL 16.6 offer db.r6g.large?
+- name: Where does Aurora PostgreSQL 16.8 offer db.r6g.large?
   payments.platform.rds_orderable_instance_info:
     engine: aurora-postgresql
-    engine_version: "16.6"
+    engine_version: "16.8"
     db_instance_class: db.r6g.large
     vpc: true
   register: orderable
@@ -58,7 +58,7 @@ options:
     engine_version:
       description: Engine version of the option.
       type: str
-      sample: "16.6"
+      sample: "16.8"
     db_instance_class:
       description: Instance class of the option.
       type: str

@@ -366,7 +366,7 @@ def _version_key(version):
 
 def engine_version(pin, live, new):
     """The engine version a cluster's run asks for. `pin` is what the settings pin: a major ('16') or a minor
-    ('16.6'); `live` the version the cluster runs (empty when there is none); `new` the version a new cluster gets
+    ('16.8'); `live` the version the cluster runs (empty when there is none); `new` the version a new cluster gets
     (the pin itself, or AWS's default minor of the pinned major).
 
     A live version of the pinned major that is not older than the pin is kept: AWS installs minor versions itself
