@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pytest
 import yaml
 
-from conftest import REPO, contract_tags, tags_of, writes
+from conftest import REPO, contract_tags, run_playbook, tags_of, writes
 
 ENV = "dev"
 PREFIX = f"{ENV}-payment"
@@ -170,3 +170,18 @@ def test_rerun_changes_nothing_and_keeps_the_password(data_tier):
 def test_password_never_in_output(data_tier):
     for run in (data_tier.first, data_tier.rerun):
         assert data_tier.password not in run.output
+
+
+def test_a_pinned_minor_older_than_the_live_one_is_no_downgrade(data_tier, aws, emulator):
+    # As after AWS's automatic minor upgrade: the cluster runs a newer minor than the one pinned. The run keeps it.
+    live = cluster_of(aws)["EngineVersion"]
+    older = [v["EngineVersion"] for v in aws("rds", ENV).describe_db_engine_versions(
+        Engine="aurora-postgresql", DBParameterGroupFamily="aurora-postgresql16")["DBEngineVersions"]][0]
+    assert older != live
+    emulator.start_recording()
+    run = run_playbook("site.yml", ENV, extra_vars={"payment_db_engine_version": older})
+    calls = emulator.stop_recording()
+    assert not run.failed, run.output[-5000:]
+    assert run.changed == 0, run.output[-5000:]
+    assert writes(calls) == []
+    assert cluster_of(aws)["EngineVersion"] == live
