@@ -1,3 +1,8 @@
+# shellcheck shell=bash
+# Copyright: Contributors to the payments.platform project
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 # Sourced by the Makefile. `start PORT`: export dummy credentials and an AWS_ENDPOINT_URL on this
 # machine's loopback, starting the emulator unless AWS_ENDPOINT_URL already names one.
 # `stop`: stop the emulator `start` left running. Nothing here can reach a real AWS account.

@@ -1,4 +1,9 @@
 #!/usr/bin/env python
+
+# Copyright: Contributors to the payments.platform project
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Push a tiny placeholder image to an ECR repository through the ECR API (no Docker needed).
 
 `make demo` uses it so that the emulator's registry holds an image before the first deploy, as a real

@@ -1,4 +1,9 @@
 #!/usr/bin/env python
+
+# Copyright: Contributors to the payments.platform project
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Benchmark of deploy, converged re-run and teardown (`make bench`; a script, not a pytest test).
 
 For each scenario (one environment: dev; all three in one run) and each strategy (ansible-core's
@@ -269,7 +274,7 @@ def classify(action):
 def analyse(tasks, calls):
     """Per-task and per-module figures of one run."""
     per_task_calls = defaultdict(list)
-    for task, action, label, _ in calls:
+    for task, action, label, _key in calls:
         per_task_calls[task].append((action, label))
     rows, executions_by_module = [], Counter()
     totals = Counter()
@@ -294,12 +299,12 @@ def analyse(tasks, calls):
             "changed_hosts": sum(1 for h in task["hosts"].values() if h["changed"]),
             "reads": len(reads),
             "writes": len(actions) - len(reads),
-            "calls": dict(Counter(label for _, label in actions).most_common()),
+            "calls": dict(Counter(label for _action, label in actions).most_common()),
         })
     names = {t["index"]: t["name"] for t in tasks}
     # The same read (same action, region, URL and body) made more than once in one run.
     seen = defaultdict(list)
-    for task, action, _, key in calls:
+    for task, action, _label, key in calls:
         if not is_write(action):
             seen[key].append(task)
     repeated = []
@@ -391,7 +396,7 @@ class Bench:
         cmd = [ANSIBLE_PLAYBOOK, "playbooks/registry.yml", *self.extra_vars(scenario)]
         for env in envs:
             cmd += ["-i", f"inventories/{env}"]
-        proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=1800,
+        proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=1800, check=False,
                               env=emulator_environment(emulator.url, dict(os.environ, ANSIBLE_NOCOLOR="1")))
         if proc.returncode != 0:
             raise RuntimeError(f"the registry could not be prepared:\n{(proc.stdout + proc.stderr)[-3000:]}")
@@ -413,7 +418,7 @@ class Bench:
         emulator.start_recording()
         usage = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.monotonic()
-        proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=3600,
+        proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=3600, check=False,
                               env=self.env(emulator, strategy, tasks_file))
         wall = time.monotonic() - started
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -428,8 +433,8 @@ class Bench:
         tasks = json.loads(tasks_file.read_text()) if tasks_file.exists() else []
         calls = read_recording(emulator.log)
         write_calls = writes(actions)
-        labels = Counter(label for _, action, label, _ in calls if not is_write(action))
-        write_labels = Counter(label for _, action, label, _ in calls if is_write(action))
+        labels = Counter(label for _task, action, label, _key in calls if not is_write(action))
+        write_labels = Counter(label for _task, action, label, _key in calls if is_write(action))
         result = {
             "command": " ".join(cmd[1:]),
             "rc": proc.returncode,
@@ -448,7 +453,7 @@ class Bench:
         result.update(analyse(tasks, calls))
         if phase == "deploy":
             result["created_resources"] = dict(
-                Counter(label for _, action, label, _ in calls if is_write(action) and CREATES.match(action)).most_common()
+                Counter(label for _task, action, label, _key in calls if is_write(action) and CREATES.match(action)).most_common()
             )
         if phase == "teardown":
             result["leftovers"] = leftovers_of(emulator, envs)
@@ -693,7 +698,7 @@ def print_table(header, rows):
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", maxsplit=1)[0])
     parser.add_argument("--scenarios", default="one,three,rehearsal-one,rehearsal-three",
                         help="comma-separated: one (dev), three (dev, staging, prod), rehearsal-one, rehearsal-three "
                         "(the same in rehearsal mode); default all")

@@ -1,3 +1,7 @@
+# Copyright: Contributors to the payments.platform project
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Shared fixtures: one emulator for the whole session, playbook runs, AWS read-back, request log.
 
 The emulator is tests/emulator.py (moto's server with the documented patches) on a free loopback
@@ -136,10 +140,10 @@ class Run:
         return self.rc != 0
 
 
-def emulator_environment(url, base=os.environ):
+def emulator_environment(url, base=None):
     """`base` aimed at the emulator at `url`: never a real account (dummy credentials, no profile or token)."""
     foreign = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
-    env = {k: v for k, v in base.items() if k not in foreign}
+    env = {k: v for k, v in (os.environ if base is None else base).items() if k not in foreign}
     env.update(
         AWS_ENDPOINT_URL=url,
         AWS_ACCESS_KEY_ID="testing",
@@ -186,7 +190,7 @@ def run_playbook(playbook, *envs, extra_vars=None, check=False, verbosity=0, tim
     if verbosity:
         cmd.append("-" + "v" * verbosity)
     proc = subprocess.run(
-        cmd, cwd=REPO, capture_output=True, text=True, timeout=timeout, env=dict(os.environ, ANSIBLE_NOCOLOR="1")
+        cmd, cwd=REPO, capture_output=True, text=True, timeout=timeout, env=dict(os.environ, ANSIBLE_NOCOLOR="1"), check=False,
     )
     return Run(proc.returncode, proc.stdout + proc.stderr)
 
@@ -256,7 +260,6 @@ def recorded_requests(emulator):
                     body = base64.b64decode(body).decode("utf-8", "replace")
                 requests.append((action_of(request), body))
     return requests
-
 
 
 def push_image(url, region, tag, label="placeholder"):

@@ -1,4 +1,9 @@
 #!/usr/bin/env python
+
+# Copyright: Contributors to the payments.platform project
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Local AWS emulator for `make demo` and `make test`: moto's server with small, documented patches.
 
 Each patch closes a gap where moto forgets or lacks something real AWS keeps, so that the roles
@@ -185,7 +190,7 @@ def _ecr_apply_lifecycle(repository):
     claimed, expired = set(), []
     newest_first = sorted(enumerate(repository.images), key=lambda pair: (pair[1].image_pushed_at, pair[0]), reverse=True)
     for rule in sorted(json.loads(repository.lifecycle_policy)["rules"], key=lambda r: r["rulePriority"]):
-        selected = [image for _, image in newest_first if _ecr_lifecycle_selects(rule, image)]
+        selected = [image for _index, image in newest_first if _ecr_lifecycle_selects(rule, image)]
         count = rule["selection"]["countNumber"]
         if rule["selection"]["countType"] == "imageCountMoreThan":
             expiring = selected[count:]

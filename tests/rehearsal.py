@@ -1,3 +1,7 @@
+# Copyright: Contributors to the payments.platform project
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Rehearsal mode of the emulator: AWS's waits and refusals, on a compressed clock.
 
 `python tests/emulator.py --rehearsal SCALE` installs these patches after the normal ones. SCALE is
@@ -298,7 +302,7 @@ def _managed_network_interfaces():
         rds = _backend(rds_backends, account_id, region)
         for db in list(rds.databases.values()) if rds else ():
             name = getattr(db, "_db_subnet_group_name", None) or getattr(getattr(db, "cluster", None),
-                                                                           "db_subnet_group_name", None)
+                                                                         "db_subnet_group_name", None)
             subnets = list(getattr(rds.subnet_groups.get(name or ""), "_subnets", []))
             if subnets:
                 subnet = next((s for s in subnets if s.availability_zone == db.availability_zone), subnets[0])
@@ -328,7 +332,7 @@ def _managed_network_interfaces():
         else:
             subnet = next((s[spec["subnet"]] for s in ec2.subnets.values() if spec["subnet"] in s), None)
             eni = subnet and ec2.create_network_interface(subnet, None, group_ids=[g.id for g in groups],
-                                                           description=spec["description"])
+                                                          description=spec["description"])
             if eni is not None and spec.get("public"):
                 eni.public_ip = random_public_ip()
         if eni is not None:

@@ -1,4 +1,9 @@
 # -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the payments.platform project
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Filter payments.platform.comparison_markdown: a comparison_report result as Markdown for a pull request.
 
 The logic lives in plugins/plugin_utils/comparison.py.

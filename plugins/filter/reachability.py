@@ -1,4 +1,9 @@
 # -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the payments.platform project
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Filter payments.platform.reachability: which network paths security groups and routes allow."""
 from __future__ import annotations
 
@@ -244,9 +249,9 @@ def _from_internet(flow, node, group, route_tables, groups):
     if unrouted:
         route_part = "subnets %s have no route %s to an internet gateway" % (", ".join(unrouted), ANYWHERE)
     else:
-        gateways = sorted(set(gateway for _, gateway in routed))
+        gateways = sorted(set(gateway for _subnet, gateway in routed))
         route_part = "subnets %s route %s to %s" % (
-            ", ".join(subnet for subnet, _ in routed), ANYWHERE, ", ".join(gateways))
+            ", ".join(subnet for subnet, _gateway in routed), ANYWHERE, ", ".join(gateways))
 
     allowed = ingress is not None and not unrouted
     return allowed, "%s; %s" % (sg_part, route_part)

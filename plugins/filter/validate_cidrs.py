@@ -1,4 +1,9 @@
 # -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the payments.platform project
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Filter payments.platform.validate_cidrs: fail fast on bad VPC CIDRs / AZ counts."""
 from __future__ import annotations
 
@@ -94,7 +99,7 @@ def find_cidr_problems(environments, foreign_vpcs=None):
     # AWS only returns valid blocks; an unparseable one cannot be compared, so skip it.
     foreign = [(vpc, cidr.parse_cidr(vpc.get("cidr"))) for vpc in foreign_vpcs or []]
     foreign = [(vpc, net.cidr) for vpc, net in foreign if net is not None]
-    taken = list(nets.values()) + [net for _, net in foreign]
+    taken = list(nets.values()) + [net for _vpc, net in foreign]
 
     def fix(net, advice):
         free = cidr.suggest_free(net, taken)

@@ -1,6 +1,10 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
 
+# Copyright: Contributors to the payments.platform project
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 DOCUMENTATION = r"""
 module: application_autoscaling_target_info
 short_description: Read an Application Auto Scaling scalable target and its scaling policies
@@ -8,7 +12,8 @@ version_added: 1.0.0
 description:
   - Reads one scalable target (for example an ECS service's desired count) and the scaling policies attached to it.
   - No module of amazon.aws or community.aws reads them.
-author: Payments platform team
+author:
+  - Payments platform team (@payments-platform)
 options:
   service_namespace:
     description: Namespace of the scaled service.

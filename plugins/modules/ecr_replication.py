@@ -1,6 +1,9 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
-# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+# Copyright: Contributors to the payments.platform project
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 DOCUMENTATION = r"""
 ---
@@ -16,7 +19,7 @@ description:
   - Supports check mode and diff mode.
 version_added: 1.1.0
 author:
-  - Payments platform team
+  - Payments platform team (@payments-platform)
 options:
   repository_prefix:
     description: Repository name prefix the rule selects (AWS's C(PREFIX_MATCH) filter).

@@ -1,4 +1,9 @@
 # -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the payments.platform project
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The pre-flight's rules: each setting AWS would refuse, or that would break the platform, as data and checks.
 
 Every rule names where it comes from. Where botocore's bundled data knows the answer (regions, name patterns,
@@ -372,7 +377,7 @@ def engine_version(pin, live, new):
     A live version of the pinned major that is not older than the pin is kept: AWS installs minor versions itself
     (automatic minor upgrades), and asking for an older one would be a downgrade, which AWS refuses."""
     pin, live = str(pin), str(live or "")
-    if live and live.split(".")[0] == pin.split(".")[0] and ("." not in pin or _version_key(live) >= _version_key(pin)):
+    if live and live.split(".", maxsplit=1)[0] == pin.split(".", maxsplit=1)[0] and ("." not in pin or _version_key(live) >= _version_key(pin)):
         return live
     return new
 

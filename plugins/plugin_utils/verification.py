@@ -1,4 +1,9 @@
 # -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the payments.platform project
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Post-deploy verification of one payment environment: every check, from what the read-only AWS modules returned.
 
 Used by the filter payments.platform.verify_checks (plugins/filter/verify_checks.py), which documents the input.
@@ -268,7 +273,7 @@ def public_routing_check(env):
                      "Re-run the deploy (%s): the vpc role creates the public subnets and routes %s from %s-public-rt "
                      "to %s-igw." % (env.deploy, ANYWHERE, env.prefix, env.prefix))
     return check(name, PASS, "; ".join("%s use %s, which routes %s to %s" % (_join(names), table_id, ANYWHERE, gateway)
-                                      for (table_id, gateway), names in sorted(routes.items())))
+                                       for (table_id, gateway), names in sorted(routes.items())))
 
 
 def private_routing_check(env):

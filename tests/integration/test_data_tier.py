@@ -1,3 +1,7 @@
+# Copyright: Contributors to the payments.platform project
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The data tier (role payments.platform.rds) of dev, read back from AWS from the shared deployment.
 
 The absent path is proven by the teardown tests (tests/integration/test_zz_teardown.py).

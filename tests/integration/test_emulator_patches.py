@@ -1,3 +1,7 @@
+# Copyright: Contributors to the payments.platform project
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The emulator's runtime patches (tests/emulator.py) against AWS's rules, with boto3 alone, in regions the
 platform does not use: ECR replication and lifecycle policies, and ECS deployments that run (or fail) as AWS's
 would. Each test fails without its patch."""
@@ -98,7 +102,7 @@ def test_a_deployment_completes_only_when_its_tasks_can_pull_the_image(aws, ecr,
     digest = push_image(emulator.url, REGION, "v1")
     image = f"123456789012.dkr.ecr.{REGION}.amazonaws.com/payment-processor@{digest}"
 
-    ecs, _ = start(aws, config, image, "no-endpoints")
+    ecs, _arn = start(aws, config, image, "no-endpoints")
     service = describe(ecs, "no-endpoints")
     assert service["deployments"][0]["rolloutState"] == "FAILED" and service["runningCount"] == 0
     assert "ResourceInitializationError" in " ".join(e["message"] for e in service["events"])

@@ -1,3 +1,7 @@
+# Copyright: Contributors to the payments.platform project
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Every role's molecule scenario (prepare, converge, idempotence, verify, absent path), as `molecule test`
 runs it from the role's folder.
 
@@ -40,6 +44,7 @@ def test_molecule_scenario(emulator, scenario, tmp_path):
         capture_output=True,
         text=True,
         timeout=1200,
+        check=False,
     )
     output = proc.stdout + proc.stderr
     assert proc.returncode == 0, output[-6000:]

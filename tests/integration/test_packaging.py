@@ -1,3 +1,7 @@
+# Copyright: Contributors to the payments.platform project
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The collection as it ships: the tarball `ansible-galaxy collection build` makes, installed and used
 by FQCN from outside the repository, and the execution environment that packs it for AWX / AAP."""
 
@@ -28,7 +32,7 @@ NEVER_SHIPPED = {".venv", ".collections", ".git", ".ansible", ".emulator", ".pyt
 
 def run(*cmd, cwd, env=None, timeout=600):
     proc = subprocess.run(
-        [str(BIN / cmd[0]), *cmd[1:]], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
+        [str(BIN / cmd[0]), *cmd[1:]], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
     )
     return Run(proc.returncode, proc.stdout + proc.stderr)
 

@@ -1,3 +1,7 @@
+# Copyright: Contributors to the payments.platform project
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Bad input fails early and clearly, naming the variable, with zero AWS write calls (from the request log).
 
 These tests leave the emulator as they found it, so they can share it with the deployed platform."""

@@ -1,3 +1,7 @@
+# Copyright: Contributors to the payments.platform project
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The platform against AWS's timing and refusals: its own emulator in rehearsal mode (tests/rehearsal.py).
 
 dev and staging are deployed as on a new account (registry, image, deploy), the converged re-run changes

@@ -1,3 +1,7 @@
+# Copyright: Contributors to the payments.platform project
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The emulator's rehearsal mode (tests/rehearsal.py): AWS's waits and refusals on a compressed clock.
 
 Each test would fail without the patch it names; the last ones prove that without --rehearsal the emulator
@@ -87,7 +91,7 @@ def instance_status(rds, instance):
 def test_rds_creates_slowly_and_refuses_modifications_meanwhile(aws):
     rds, ec2 = aws("rds"), aws("ec2")
     started = time.monotonic()
-    cluster, instance, _, _ = aurora(rds, ec2, "10.11")
+    cluster, instance, _vpc, _group = aurora(rds, ec2, "10.11")
     assert cluster_status(rds, cluster) == "creating"
     assert instance_status(rds, instance) == "creating"  # accepted into a creating cluster, as on AWS
     assert refused(rds.modify_db_cluster, DBClusterIdentifier=cluster, BackupRetentionPeriod=3) == "InvalidDBClusterStateFault"

@@ -1,3 +1,7 @@
+# Copyright: Contributors to the payments.platform project
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The roles survive AWS's timing: on an emulator of its own in rehearsal mode (tests/rehearsal.py: an Aurora
 instance is creating ~10 AWS minutes, interface endpoints pending ~2, network interfaces outlive their owners,
 deletes are refused while AWS is still busy...), the deploy's first tiers (network, database, load balancer) and
@@ -40,7 +44,7 @@ def play(emulator, playbook, **extra_vars):
     """Run `playbook` for dev against the rehearsal emulator (not the session one)."""
     cmd = [ANSIBLE_PLAYBOOK, playbook, "-i", "inventories/dev", "-e", json.dumps(FAST | extra_vars)]
     env = emulator_environment(emulator.url) | {"ANSIBLE_NOCOLOR": "1"}
-    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=1800, env=env)
+    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=1800, env=env, check=False)
     return Run(proc.returncode, proc.stdout + proc.stderr)
 
 

@@ -1,3 +1,7 @@
+# Copyright: Contributors to the payments.platform project
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The service tier (roles ecr, alb, ecs, monitoring, route53) of dev and staging (the registry of all three),
 read back from AWS from the shared deployment (staging proves its own region's registry copy and threshold).
 
@@ -442,7 +446,6 @@ def assert_https_only(aws, env, certificate):
     assert [r for r in elbv2.describe_rules(ListenerArn=http["ListenerArn"])["Rules"] if not r["IsDefault"]] == [], (
         "no rule may bypass the redirect"
     )
-
 
 
 def test_staging_before_dev_fails_before_any_write(emulator):

@@ -1,3 +1,7 @@
+# Copyright: Contributors to the payments.platform project
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Post-deploy verification (playbooks/verify.yml) on the shared platform.
 
 First every environment is verified as deployed: every check passes (the emulator runs deployments by AWS's
@@ -50,7 +54,7 @@ def healthy(platform, emulator, tmp_path_factory):
 
 
 def test_every_environment_passes(healthy):
-    run, reports, _, _ = healthy
+    run, reports, _calls, _tmp_path = healthy
     assert run.rc == 0, run.output[-6000:]
     for env in ENVS:
         report = reports[env]
@@ -69,7 +73,7 @@ def test_every_environment_passes(healthy):
 
 
 def test_the_table_shows_every_check(healthy):
-    run, reports, _, _ = healthy
+    run, reports, _calls, _tmp_path = healthy
     for env in ENVS:
         title = f"{env} ({ENV_REGIONS[env]}): WARN, {CHECK_COUNT} checks: {CHECK_COUNT - 1} pass, 1 warn, 0 fail"
         assert title in run.output
@@ -78,14 +82,14 @@ def test_the_table_shows_every_check(healthy):
 
 
 def test_verification_only_reads(healthy):
-    _, _, calls, _ = healthy
+    _run, _reports, calls, _tmp_path = healthy
     assert calls, "the request log recorded nothing: the write check below would prove nothing"
     assert writes(calls) == []
     assert "GetSecretValue" in calls, "the secret's host was read"
 
 
 def test_reports_and_output_hold_no_secret_value(healthy, aws):
-    run, _, _, tmp_path = healthy
+    run, _reports, _calls, tmp_path = healthy
     for env in ENVS:
         secret = json.loads(
             aws("secretsmanager", env).get_secret_value(SecretId=f"{env}-payment-db-credentials")["SecretString"])
@@ -114,7 +118,7 @@ def remove_db_rule(aws):
 
 
 def open_db_to_the_internet(aws):
-    ec2, db, _ = db_group_ids(aws)
+    ec2, db, _ecs_group = db_group_ids(aws)
     rule = {"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}
     ec2.authorize_security_group_ingress(GroupId=db["GroupId"], IpPermissions=[rule])
     return lambda: ec2.revoke_security_group_ingress(GroupId=db["GroupId"], IpPermissions=[rule])

@@ -1,9 +1,16 @@
+# Copyright: Contributors to the payments.platform project
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Make ansible_collections.payments.platform importable in unit tests.
 
 The repo root is the collection root, so we expose it as
 <repo>/.collections/ansible_collections/payments/platform (a symlink) and put
 <repo>/.collections first on sys.path. ansible_collections is a namespace package
 (the bundled amazon.aws etc. live in site-packages), so both locations merge.
+
+Under ``ansible-test units`` (scripts/ansible-test.sh) the collection already sits at
+.../ansible_collections/payments/platform and ansible-test's collection loader imports it: nothing to do.
 """
 import os
 import sys
@@ -26,6 +33,9 @@ def _ensure_link():
         pass
 
 
-_ensure_link()
-if COLLECTIONS not in sys.path:
-    sys.path.insert(0, COLLECTIONS)
+UNDER_ANSIBLE_TEST = REPO.split(os.sep)[-3:] == ["ansible_collections", "payments", "platform"]
+
+if not UNDER_ANSIBLE_TEST:  # pragma: no branch
+    _ensure_link()
+    if COLLECTIONS not in sys.path:
+        sys.path.insert(0, COLLECTIONS)

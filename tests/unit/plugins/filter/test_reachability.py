@@ -1,3 +1,7 @@
+# Copyright: Contributors to the payments.platform project
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 import copy
 
 import pytest
@@ -93,8 +97,8 @@ def groups_by_name(groups):
     return {g["group_name"].split("-")[2]: g for g in groups}
 
 
-def verdicts(groups=None, tables=None, flows=FLOWS):
-    return reachability(NODES, flows, groups or three_tier_groups(), tables or route_tables())
+def verdicts(groups=None, tables=None, flows=None):
+    return reachability(NODES, FLOWS if flows is None else flows, groups or three_tier_groups(), tables or route_tables())
 
 
 def by_flow(results):

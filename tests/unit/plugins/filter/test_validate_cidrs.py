@@ -1,3 +1,7 @@
+# Copyright: Contributors to the payments.platform project
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 import importlib
 import sys
 
@@ -112,7 +116,7 @@ def test_overlap_reported_once_per_pair_with_free_suggestion():
 def test_overlap_of_different_sizes_and_distinct_suggestions():
     envs = {"a": env("10.0.0.0/16"), "b": env("10.0.4.0/24"), "c": env("10.0.0.0/20")}
     problems = find_cidr_problems(envs)
-    assert [p.split(". Fix")[0] for p in problems] == [
+    assert [p.split(". Fix", maxsplit=1)[0] for p in problems] == [
         "payment_vpc_cidr of b (10.0.4.0/24) overlaps a (10.0.0.0/16)",
         "payment_vpc_cidr of c (10.0.0.0/20) overlaps a (10.0.0.0/16)",
         "payment_vpc_cidr of c (10.0.0.0/20) overlaps b (10.0.4.0/24)",
@@ -157,7 +161,7 @@ def test_foreign_vpc_overlap():
         {"id": "vpc-444", "name": "odd", "cidr": "not-a-cidr"},  # cannot overlap anything
     ]
     problems = find_cidr_problems({"dev": env("172.31.0.0/16"), "prod": env("10.50.0.0/16")}, foreign)
-    assert [p.split(" that ")[0] for p in problems] == [
+    assert [p.split(" that ", maxsplit=1)[0] for p in problems] == [
         "payment_vpc_cidr of dev (172.31.0.0/16) overlaps existing VPC vpc-111 ('legacy', 172.31.0.0/16)",
         "payment_vpc_cidr of prod (10.50.0.0/16) overlaps existing VPC vpc-222 (no Name tag, 10.0.0.0/8)",
         "payment_vpc_cidr of prod (10.50.0.0/16) overlaps existing VPC vpc-333 (no Name tag, 10.50.0.0/16)",

@@ -1,3 +1,7 @@
+# Copyright: Contributors to the payments.platform project
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The Jinja wrapper of payments.platform.verify_report; the checks themselves are tested in
 tests/unit/plugins/plugin_utils/test_verification.py."""
 import pytest

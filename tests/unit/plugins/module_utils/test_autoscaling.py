@@ -1,3 +1,7 @@
+# Copyright: Contributors to the payments.platform project
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """payments.platform module_utils.autoscaling: ScalableTarget, the shared reader of a scalable target.
 
 ScalableTarget needs only ``module.params``, ``module.client()`` and ``module.fail_json_aws()``, so these

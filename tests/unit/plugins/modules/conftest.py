@@ -1,10 +1,15 @@
+# Copyright: Contributors to the payments.platform project
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Fixtures for the module tests: in-process moto, running a module's main(), and watching its API calls.
 
 Every test gets a fresh moto backend (``mock_aws``), so no network and no server is involved.
 ``run_module`` runs a module like Ansible does (arguments in, one JSON document out on stdout, then
 exit) and returns that document. ``api`` records the AWS calls the module makes and can make one
 operation fail, for the error paths moto cannot produce. ``no_boto`` loads a module as if botocore
-were not installed, and ``run_module(..., as_script=True)`` runs its file as ``__main__``.
+were not installed, and ``run_module(..., as_script=True)`` runs it as ``__main__`` (``runpy.run_module``, by its
+name, so that the collection loader of ``ansible-test units`` finds it too).
 """
 
 import importlib.util
@@ -23,7 +28,7 @@ from moto import mock_aws
 
 from ansible.module_utils.testing import patch_module_args
 
-from aws_env import ECS_CLUSTER, ECS_SERVICE, REGION
+from ansible_collections.payments.platform.tests.unit.plugins.modules.aws_env import ECS_CLUSTER, ECS_SERVICE, REGION
 
 # Reads are Describe/List/Get; everything else changes AWS.
 READ_ACTION = re.compile(r"^(Describe|List|Get)")
@@ -157,7 +162,12 @@ def run_module(aws, api, capsys):
         try:
             with patch_module_args(args), pytest.raises(SystemExit) as exited:
                 if as_script:  # the way Ansible runs it: the file as __main__
-                    runpy.run_path(module.__file__, run_name="__main__")
+                    # a fresh run of its code, as Ansible's is, not the module object already imported
+                    imported = sys.modules.pop(module.__name__)
+                    try:
+                        runpy.run_module(module.__name__, run_name="__main__")
+                    finally:
+                        sys.modules[module.__name__] = imported
                 else:
                     module.main()
         finally:

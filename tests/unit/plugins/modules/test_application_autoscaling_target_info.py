@@ -1,10 +1,14 @@
+# Copyright: Contributors to the payments.platform project
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """payments.platform.application_autoscaling_target_info: read a scalable target and its policies."""
 
 import pytest
 
 from ansible_collections.payments.platform.plugins.modules import application_autoscaling_target_info
 
-from aws_env import RESOURCE_ID
+from ansible_collections.payments.platform.tests.unit.plugins.modules.aws_env import RESOURCE_ID
 
 KEY = dict(ServiceNamespace="ecs", ResourceId=RESOURCE_ID, ScalableDimension="ecs:service:DesiredCount")
 CPU_CONFIG = {

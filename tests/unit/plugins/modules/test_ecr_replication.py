@@ -1,10 +1,14 @@
+# Copyright: Contributors to the payments.platform project
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """payments.platform.ecr_replication: this collection's rule of a registry's replication configuration."""
 
 import botocore.exceptions
 
 from ansible_collections.payments.platform.plugins.modules import ecr_replication
 
-from aws_env import ACCOUNT, REGION
+from ansible_collections.payments.platform.tests.unit.plugins.modules.aws_env import ACCOUNT, REGION
 
 RULE = {"repositoryFilters": [{"filter": "payment-processor", "filterType": "PREFIX_MATCH"}]}
 

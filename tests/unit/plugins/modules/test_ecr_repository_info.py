@@ -1,3 +1,7 @@
+# Copyright: Contributors to the payments.platform project
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """payments.platform.ecr_repository_info: read one ECR repository by name."""
 
 import json
@@ -6,7 +10,7 @@ import botocore.exceptions
 
 from ansible_collections.payments.platform.plugins.modules import ecr_repository_info
 
-from aws_env import ACCOUNT, REGION
+from ansible_collections.payments.platform.tests.unit.plugins.modules.aws_env import ACCOUNT, REGION
 
 
 def test_returns_the_repository_snake_cased(aws, api, run_module):

@@ -1,10 +1,14 @@
+# Copyright: Contributors to the payments.platform project
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """payments.platform.resource_tags: the tags of ECR repositories and CloudWatch alarms."""
 
 import pytest
 
 from ansible_collections.payments.platform.plugins.modules import resource_tags
 
-from aws_env import ACCOUNT, REGION
+from ansible_collections.payments.platform.tests.unit.plugins.modules.aws_env import ACCOUNT, REGION
 
 MISSING_REPOSITORY = f"arn:aws:ecr:{REGION}:{ACCOUNT}:repository/not-there"
 

@@ -1,3 +1,7 @@
+# Copyright: Contributors to the payments.platform project
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 import copy
 
 import pytest
@@ -126,14 +130,14 @@ def test_secrets_are_dropped_from_both_sides():
     assert "payment_db_secret_arn" in [r["setting"] for r in build_comparison_report(envs, AT)["settings"]]
 
 
-@pytest.mark.parametrize("a, b, same", [
+@pytest.mark.parametrize("left, right, same", [
     (70, "70", True), (70.0, 70, True), ("70.0", " 70 ", True), ("db.r5.large", " db.r5.large", True),
     (70, 71, False), ("70", "seventy", False), (True, 1, True), (True, "1", False), (None, 0, False),
     (None, None, True), (["a", "b"], ["a", "b"], True), (["a"], "a", False), ("", None, False),
 ])
-def test_same_value(a, b, same):
-    assert same_value(a, b) is same
-    assert same_value(b, a) is same
+def test_same_value(left, right, same):
+    assert same_value(left, right) is same
+    assert same_value(right, left) is same
 
 
 def test_only_one_environment_never_differs():
@@ -290,6 +294,7 @@ def test_every_record_problem_is_reported():
         "deployed of staging is 'yes': it must be true or false. "
         "Fix: pass e.g. 'deployed': (vpc_info.vpcs | length > 0)."
     )
+
 
 def test_problems_name_the_filter():
     (problem,) = find_input_problems("dev", "environment_report")

@@ -1,3 +1,7 @@
+# Copyright: Contributors to the payments.platform project
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The pre-flight's rules (plugins/plugin_utils/preflight.py), one case per rule and its boundaries."""
 
 import importlib
@@ -24,7 +28,7 @@ def settings(**changes):
     values = {key: value for key, value in ALL.items() if key.startswith("payment_")}
     values.update(yaml.safe_load((REPO / "inventories" / "dev" / "group_vars" / "dev.yml").read_text()))
     values.update(payment_name_prefix="dev-payment", payment_tags={"Environment": "dev", "Project": "payment-processing",
-                                                                    "ManagedBy": "ansible"})
+                                                                   "ManagedBy": "ansible"})
     values.update(changes)
     return values
 
@@ -175,7 +179,7 @@ def options(*zones):
 
 def zones_for(service_details, db_options, **changes):
     return usable_zones.FilterModule().filters()["usable_zones"](settings(**changes), ZONES + ["eu-west-1d"],
-                                                                   service_details, db_options)
+                                                                 service_details, db_options)
 
 
 def test_zones_offering_everything_are_chosen_by_name():

@@ -1,3 +1,7 @@
+# Copyright: Contributors to the payments.platform project
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The post-deploy checks of plugins/plugin_utils/verification.py, on read results shaped like the modules' own."""
 import copy
 import json
@@ -102,13 +106,12 @@ def healthy_reads():
                 {"target": {"id": "10.0.128.10", "port": 8080}, "target_health": {"state": "healthy"}},
                 {"target": {"id": "10.0.144.11", "port": 8080}, "target_health": {"state": "healthy"}},
             ]}]},
-        "service": {"services": [{
+        "service": {"services_not_running": [], "services": [{
             "serviceName": P + "-service", "status": "ACTIVE", "taskDefinition": TASK_ARN, "desiredCount": 2,
             "runningCount": 2, "pendingCount": 0, "deployments": [primary],
             "loadBalancers": [{"containerName": "payment-processor", "containerPort": 8080, "targetGroupArn": TG_ARN}],
             "networkConfiguration": {"awsvpcConfiguration": {"subnets": list(PRIVATE), "securityGroups": [ECS_SG],
-                                                             "assignPublicIp": "DISABLED"}}}],
-            "services_not_running": []},
+                                                             "assignPublicIp": "DISABLED"}}}]},
         "task_definition": {
             "task_definition_arn": TASK_ARN, "execution_role_arn": ROLE_ARN,
             "container_definitions": [{
@@ -395,7 +398,7 @@ def test_local_route_replaced():
     tables = reads["route_tables"]["route_tables"]
     tables[1]["routes"][0] = dict(LOCAL, gateway_id="eni-0appliance")
     tables[2]["routes"][0] = dict(LOCAL, state="blackhole")
-    status, detail, _ = run(reads)["routing: local route"]
+    status, detail, _fix = run(reads)["routing: local route"]
     assert status == v.FAIL and detail == (
         "rtb-0prv (used by %s-private-1) has no active local route for %s; rtb-0pub (used by %s-public-1) has no "
         "active local route for %s" % (P, CIDR, P, CIDR))
@@ -433,7 +436,7 @@ def test_pending_endpoint_only_warns():
     reads = healthy_reads()
     reads["endpoints"]["vpc_endpoints"][1]["state"] = "pendingAcceptance"
     reads["endpoints"]["vpc_endpoints"].append({"vpc_endpoint_id": "vpce-x", "service_name": "com.example.other",
-                                                 "state": "available"})
+                                                "state": "available"})
     status, detail, fix = run(reads)["routing: vpc endpoints"]
     assert status == v.WARN
     assert detail == ("vpce-ecrapi (com.amazonaws.%s.ecr.api) is pendingacceptance (new endpoints become available "
@@ -451,7 +454,7 @@ def test_endpoints_when_private_subnets_have_no_table():
 def test_other_service_names_are_shown_whole():
     reads = healthy_reads()
     reads["endpoints"]["vpc_endpoints"].append({"vpc_endpoint_id": "vpce-x", "service_name": "com.example.other",
-                                                 "state": "available"})
+                                                "state": "available"})
     assert run(reads)["routing: vpc endpoints"][1].endswith(
         ": com.example.other, ecr.api, ecr.dkr, logs, s3, secretsmanager")
 
@@ -590,7 +593,7 @@ def test_deployment_failed():
 def test_deployment_rolled_back():
     old = TASK_ARN[:-1] + "2"
     reads = deployment(healthy_reads(), taskDefinition=old, rolloutStateReason="circuit breaker: rolled back")
-    detail, _ = only_failure(reads, "ecs: deployment")
+    detail, _fix = only_failure(reads, "ecs: deployment")
     assert detail == ("the primary deployment runs %s-task:2, but the latest revision is %s-task:3 (the circuit "
                       "breaker rolled the deployment back, or the deploy did not update the service): circuit "
                       "breaker: rolled back" % (P, P))
@@ -600,7 +603,7 @@ def test_deployment_rolled_back():
 
 def test_deployment_without_rollout_state_or_primary():
     reads = deployment(healthy_reads(), rolloutState=None)
-    status, detail, _ = run(reads)["ecs: deployment"]
+    status, detail, _fix = run(reads)["ecs: deployment"]
     assert status == v.WARN and detail == ("primary deployment ecs-svc/1 is in no rollout state (2 of 2 tasks "
                                            "running): AWS reports no rollout state, so completion cannot be seen")
     reads = deployment(healthy_reads(), status="ACTIVE")
@@ -622,7 +625,7 @@ def test_tasks_stopping_without_deployment():
 def test_desired_count_below_minimum(desired):
     reads = healthy_reads()
     reads["service"]["services"][0].update(desiredCount=desired, runningCount=desired)
-    detail, _ = only_failure(reads, "ecs: running tasks")
+    detail, _fix = only_failure(reads, "ecs: running tasks")
     assert detail.endswith("; the desired count is below the minimum 2")
 
 
@@ -685,7 +688,7 @@ def test_scaling_policy_of_the_wrong_kind_or_name():
     reads = healthy_reads()
     policy(reads)["policy_type"] = "StepScaling"
     policy(reads)["target_tracking_scaling_policy_configuration"] = {}
-    detail, _ = only_failure(reads, "ecs: scaling policy")
+    detail, _fix = only_failure(reads, "ecs: scaling policy")
     assert detail == ("%s-scaling-policy StepScaling on None, target value None; it must be target tracking on "
                       "ECSServiceAverageCPUUtilization; payment_scaling_cpu_threshold is 50" % P)
     policy(reads)["policy_name"] = "someone-elses"
@@ -922,7 +925,7 @@ def test_execution_role_wildcards_and_other_secrets():
         {"Effect": "Allow", "Action": "secretsmanager:Get*", "Resource": [SECRET, SECRET.replace("dev", "prod")]},
         "not a statement",
     ])
-    detail, _ = only_failure(reads, "iam: execution role")
+    detail, _fix = only_failure(reads, "iam: execution role")
     assert detail.split("; ") == [
         "%s-task-execution-policy statement Everything allows Action *" % P,
         "%s-task-execution-policy statement 5 allows Action s3:*" % P,
