@@ -24,7 +24,7 @@ else ifneq ($(ACCELERATOR),)
 $(error ACCELERATOR=$(ACCELERATOR) is not known; the only accelerator is ACCELERATOR=mitogen)
 endif
 
-.PHONY: venv demo stop test lint unit integration molecule bench clean
+.PHONY: venv demo stop test lint unit integration molecule sanity importer molecule-and-publishing bench clean
 
 venv: $(STAMP) .collections/ansible_collections/payments/platform
 
@@ -61,16 +61,31 @@ lint: venv
 	$(BIN)/ansible-lint --profile production
 
 # Everything: lint, the plugins' unit tests at 100% line and branch coverage, then side by side (each
-# on its own emulator, started on a free loopback port) the integration tests and every role's molecule
-# scenario; each one's output is shown when it ends.
+# on its own emulator, started on a free loopback port) the integration tests and, one after another, every
+# role's molecule scenario, ansible-test (sanity, units) and galaxy-importer; each side's output is shown
+# when it ends, and any failure fails the run.
 test: lint unit
-	$(MAKE) --no-print-directory -j2 --output-sync=target integration molecule
+	$(MAKE) --no-print-directory -j2 --output-sync=target integration molecule-and-publishing
+
+# Molecule (~22 min) then the publishing checks (~7 min), in series: the other side, integration, is longer.
+molecule-and-publishing:
+	$(MAKE) --no-print-directory -j1 -k molecule sanity importer
 
 integration: venv
 	$(BIN)/pytest tests/integration --ignore=tests/integration/test_molecule.py
 
 molecule: venv
 	$(BIN)/pytest -p no:cacheprovider tests/integration/test_molecule.py
+
+# ansible-test sanity (every default test) and the unit tests under ansible-test, on a copy of the checkout
+# at ansible_collections/payments/platform with amazon.aws and community.aws beside it (scripts/ansible-test.sh).
+sanity: venv
+	scripts/ansible-test.sh sanity --python 3.11 --color no
+	scripts/ansible-test.sh units --python 3.11 --color no
+
+# galaxy-importer (what Galaxy and Automation Hub run on upload) on the built tarball; its ansible-test step off.
+importer: venv
+	scripts/galaxy-importer.sh
 
 # Not a test: wall time, changes and API calls of deploy, re-run and teardown (1 and 3 envs, default and Mitogen) -> reports/bench.json.
 bench: venv
