@@ -90,9 +90,13 @@ def test_messages_name_the_value_the_rule_and_the_fix(emulator):
 
 def test_overlap_with_a_vpc_the_collection_does_not_own(emulator, aws):
     ec2 = aws("ec2", "dev")
-    foreign = ec2.create_vpc(CidrBlock="10.0.128.0/17")["Vpc"]["VpcId"]
+    # A Name tag with quotes and backslashes is only text in the message (it once crashed the pre-flight's YAML).
+    name = 'legacy "core" \\ net\\'
+    foreign = ec2.create_vpc(CidrBlock="10.0.128.0/17", TagSpecifications=[
+        {"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": name}]}])["Vpc"]["VpcId"]
     try:
-        assert_refused_without_writes(emulator, None, "payment_vpc_cidr", foreign)
+        run = assert_refused_without_writes(emulator, None, "payment_vpc_cidr", foreign)
+        assert "overlaps existing VPC " + foreign in run.output
     finally:
         ec2.delete_vpc(VpcId=foreign)
 
