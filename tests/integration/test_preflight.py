@@ -48,6 +48,7 @@ BAD_INPUTS = {
     "certificate of another region": ({"payment_alb_certificate_arn": ACM_ARN.format("us-east-1")},
                                       "payment_alb_certificate_arn"),
     "tag key AWS reserves": ({"payment_tags": {"aws:owner": "payments"}}, "payment_tags"),
+    "forward path the ALB refuses": ({"payment_forward_paths": ["/api/ v1"]}, "payment_forward_paths"),
     "rollout timeout of zero": ({"payment_rollout_timeout": 0}, "payment_rollout_timeout"),
     "retired engine version": ({"payment_db_engine_version": "16.6"}, "payment_db_engine_version"),
     "endpoint service AWS does not offer": ({"payment_interface_endpoint_services": ["ecr.api", "nosuch"]},
