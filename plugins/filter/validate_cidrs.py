@@ -39,8 +39,8 @@ options:
   foreign_vpcs:
     description:
       - VPCs already in the target region that this collection does not manage.
-      - Each item is a dict with C(id), C(name) (the Name tag or an empty string) and C(cidr).
-        Give one item per CIDR block for VPCs with several blocks.
+      - Each item is a VPC as M(amazon.aws.ec2_vpc_net_info) returns it (every associated CIDR block counts), or a
+        dict with C(id), C(name) (the Name tag or an empty string) and C(cidr), one item per CIDR block.
     type: list
     elements: dict
     required: false
@@ -74,6 +74,17 @@ _value:
 """
 
 
+def _blocks(vpc):
+    """[(vpc as {id, name}, CIDR block)] of a foreign VPC given as {id, name, cidr}, or as
+    amazon.aws.ec2_vpc_net_info returns it (every associated block, the Name tag as it is)."""
+    if "cidr" in vpc:
+        return [(vpc, vpc["cidr"])]
+    found = {"id": vpc.get("id"), "name": (vpc.get("tags") or {}).get("Name", "")}
+    blocks = [association.get("cidr_block") for association in vpc.get("cidr_block_association_set") or []
+              if (association.get("cidr_block_state") or {}).get("state", "associated") == "associated"]
+    return [(found, block) for block in blocks or [vpc.get("cidr_block")]]
+
+
 def find_cidr_problems(environments, foreign_vpcs=None):
     """Return human-readable problems (empty list if all is well). Needs netaddr."""
     if not isinstance(environments, Mapping):
@@ -97,7 +108,7 @@ def find_cidr_problems(environments, foreign_vpcs=None):
             nets[env] = net
 
     # AWS only returns valid blocks; an unparseable one cannot be compared, so skip it.
-    foreign = [(vpc, cidr.parse_cidr(vpc.get("cidr"))) for vpc in foreign_vpcs or []]
+    foreign = [(vpc, cidr.parse_cidr(block)) for given in foreign_vpcs or [] for vpc, block in _blocks(given)]
     foreign = [(vpc, net.cidr) for vpc, net in foreign if net is not None]
     taken = list(nets.values()) + [net for _vpc, net in foreign]
 

@@ -94,6 +94,10 @@ TAG_CHARACTERS = "_.:/=+-@"
 TAG_KEY_MAX, TAG_VALUE_MAX = 128, 256
 TAG_RESERVED_PREFIXES = ("aws:", "rds:")
 
+# An ALB path pattern: up to 128 characters of A-Z a-z 0-9 _ - . $ / ~ " ' @ : + & and the wildcards * and ?
+# (ELB User Guide, "Path conditions"); the platform's start with /.
+PATH_PATTERN = re.compile(r"/[A-Za-z0-9_\-.$/~\"'@:+&*?]{0,127}")
+
 # Addresses AWS reserves in every subnet: the first four and the last (VPC User Guide, "Subnet CIDR blocks").
 SUBNET_RESERVED_ADDRESSES = 5
 # An ALB needs subnets of at least /27 with at least 8 free addresses (ELB User Guide, "Subnets for your load
@@ -316,6 +320,17 @@ def check_tags(settings):
     return None
 
 
+def check_forward_paths(settings):
+    paths = settings["payment_forward_paths"]
+    if not isinstance(paths, list) or not paths or not all(
+            isinstance(path, str) and PATH_PATTERN.fullmatch(path) for path in paths):
+        return _problem("payment_forward_paths", paths,
+                        "the load balancer forwards a list of path patterns, each starting with / and up to 128 "
+                        "letters, digits, _ - . $ / ~ \" ' @ : + & or the wildcards * and ? (ALB path conditions).",
+                        "use e.g. [/api/*, /webhook/*].")
+    return None
+
+
 def check_rollout_timeout(settings):
     value = _int(settings["payment_rollout_timeout"])
     if value is None or value < 1:
@@ -356,7 +371,8 @@ def check_subnet_room(settings):
 RULES = (
     check_region, check_az_count, check_cpu_threshold, check_task_counts, check_task_size, check_log_retention,
     check_container_port, check_db_port, check_db_name, check_db_username, check_image_tag, check_repository_name,
-    check_container_name, check_health_check, check_certificate, check_tags, check_rollout_timeout, check_subnet_room,
+    check_container_name, check_health_check, check_certificate, check_tags, check_forward_paths, check_rollout_timeout,
+    check_subnet_room,
 )
 
 

@@ -17,7 +17,8 @@ import re
 from collections.abc import Mapping
 from datetime import datetime, timezone
 
-from ansible_collections.payments.platform.plugins.filter.reachability import (
+from ansible_collections.payments.platform.plugins.plugin_utils import naming
+from ansible_collections.payments.platform.plugins.plugin_utils.reachability import (
     analyse,
     internet_gateway_route,
     route_table_of,
@@ -83,8 +84,7 @@ class Environment:
     def __init__(self, reads, expected):
         self.reads = Reads(reads)
         self.x = expected
-        prefix = expected["name_prefix"]
-        self.prefix = prefix
+        self.names = n = naming.resource_names(expected["name_prefix"])
         self.deploy = expected["deploy_command"]
 
         vpcs, self.vpc_problem = self.reads.get("vpc")
@@ -108,26 +108,26 @@ class Environment:
                           if (e.get("state") or "").lower() != "deleted"]
 
         clusters, self.cluster_problem = self.reads.get("db_cluster")
-        self.cluster = _first(clusters.get("clusters"), "db_cluster_identifier", prefix + "-db-cluster")
+        self.cluster = _first(clusters.get("clusters"), "db_cluster_identifier", n["db_cluster"])
         if self.cluster is None and self.cluster_problem is None:
-            self.cluster_problem = "there is no DB cluster %s-db-cluster" % prefix
+            self.cluster_problem = "there is no DB cluster %s" % n["db_cluster"]
 
         lbs, self.lb_problem = self.reads.get("load_balancer")
-        self.lb = _first(lbs.get("load_balancers"), "load_balancer_name", prefix + "-alb")
+        self.lb = _first(lbs.get("load_balancers"), "load_balancer_name", n["load_balancer"])
         if self.lb is None and self.lb_problem is None:
-            self.lb_problem = "there is no load balancer %s-alb" % prefix
+            self.lb_problem = "there is no load balancer %s" % n["load_balancer"]
 
         tgs, self.tg_problem = self.reads.get("target_group")
-        self.tg = _first(tgs.get("target_groups"), "target_group_name", prefix + "-tg")
+        self.tg = _first(tgs.get("target_groups"), "target_group_name", n["target_group"])
         if self.tg is None and self.tg_problem is None:
-            self.tg_problem = "there is no target group %s-tg" % prefix
+            self.tg_problem = "there is no target group %s" % n["target_group"]
 
         services, self.service_problem = self.reads.get("service")
-        self.service = _first(services.get("services"), "serviceName", prefix + "-service")
+        self.service = _first(services.get("services"), "serviceName", n["ecs_service"])
         if self.service is None and self.service_problem is None:
             reasons = [f.get("reason") for f in services.get("services_not_running") or [] if f.get("reason")]
-            self.service_problem = "there is no service %s-service in %s-cluster%s" % (
-                prefix, prefix, " (%s)" % ", ".join(reasons) if reasons else "")
+            self.service_problem = "there is no service %s in %s%s" % (
+                n["ecs_service"], n["ecs_cluster"], " (%s)" % ", ".join(reasons) if reasons else "")
         self.primary = None
         if self.service is not None:
             self.primary = _first(self.service.get("deployments"), "status", "PRIMARY")
@@ -135,7 +135,7 @@ class Environment:
         task, self.task_problem = self.reads.get("task_definition")
         self.task = task if task.get("task_definition_arn") else None
         if self.task is None and self.task_problem is None:
-            self.task_problem = "there is no active revision of the task definition family %s-task" % prefix
+            self.task_problem = "there is no active revision of the task definition family %s" % n["task_family"]
         self.container = None
         if self.task is not None:
             self.container = _first(task.get("container_definitions"), "name", expected["container_name"])
@@ -148,9 +148,9 @@ class Environment:
         self.scaling_policies = scaling.get("policies") or []
 
         roles, self.role_problem = self.reads.get("execution_role")
-        self.role = _first(roles.get("iam_roles"), "role_name", prefix + "-task-execution-role")
+        self.role = _first(roles.get("iam_roles"), "role_name", n["task_execution_role"])
         if self.role is None and self.role_problem is None:
-            self.role_problem = "there is no IAM role %s-task-execution-role" % prefix
+            self.role_problem = "there is no IAM role %s" % n["task_execution_role"]
         policies, self.policies_problem = self.reads.get("execution_policies")
         self.inline_policies = policies.get("policies") or []
 
@@ -169,17 +169,14 @@ class Environment:
         self.secret = reads.get("secret") if isinstance(reads.get("secret"), Mapping) else {}
 
     def _tier(self, tier):
-        pattern = re.compile(r"^%s-%s-(\d+)$" % (re.escape(self.prefix), tier))
-        found = {}
-        for subnet in self.subnets:
-            match = pattern.match((subnet.get("tags") or {}).get("Name") or "")
-            if match:
-                found[int(match.group(1))] = subnet
+        """The tier's subnets in AZ order (the order of their names)."""
+        order = {name: index for index, name in enumerate(self.names["subnets"][tier])}
+        found = {order[_name(subnet)]: subnet for subnet in self.subnets if _name(subnet) in order}
         return [found[index] for index in sorted(found)]
 
     def missing_subnets(self, tier):
         names = set(_name(s) for s in self.tier_subnets[tier])
-        wanted = ["%s-%s-%d" % (self.prefix, tier, i) for i in range(1, int(self.x["az_count"]) + 1)]
+        wanted = self.names["subnets"][tier][:int(self.x["az_count"])]
         return [name for name in wanted if name not in names]
 
     def secret_arn(self):
@@ -237,7 +234,7 @@ def _read_failure(name, what, problem, fix=None):
 # ---- network ------------------------------------------------------------------------------------------------
 
 def vpc_check(env):
-    name = env.prefix + "-vpc"
+    name = env.names["vpc"]
     if env.vpc_problem:
         return _read_failure("network: vpc", "the VPC %s" % name, env.vpc_problem,
                              "Check the AWS credentials and region (%s), then run verify again." % env.x["region"])
@@ -270,8 +267,9 @@ def public_routing_check(env):
             routes.setdefault((table["route_table_id"], gateway), []).append(_name(subnet))
     if problems:
         return check(name, FAIL, "; ".join(problems),
-                     "Re-run the deploy (%s): the vpc role creates the public subnets and routes %s from %s-public-rt "
-                     "to %s-igw." % (env.deploy, ANYWHERE, env.prefix, env.prefix))
+                     "Re-run the deploy (%s): the vpc role creates the public subnets and routes %s from %s "
+                     "to %s." % (env.deploy, ANYWHERE, env.names["route_tables"]["public"],
+                                 env.names["internet_gateway"]))
     return check(name, PASS, "; ".join("%s use %s, which routes %s to %s" % (_join(names), table_id, ANYWHERE, gateway)
                                        for (table_id, gateway), names in sorted(routes.items())))
 
@@ -388,7 +386,8 @@ def endpoints_check(env):
 def placement_check(env):
     """The tiers sit in the subnets and behind the security groups the reachability checks assume."""
     name = "network: placement"
-    sg = {tier: env.group_ids.get("%s-%s-sg" % (env.prefix, tier)) for tier in ("alb", "ecs", "db")}
+    groups = env.names["security_groups"]
+    sg = {tier: env.group_ids.get(groups[tier]) for tier in ("alb", "ecs", "db")}
     public = set(s["id"] for s in env.tier_subnets["public"])
     private = set(s["id"] for s in env.tier_subnets["private"])
     problems = []
@@ -401,7 +400,7 @@ def placement_check(env):
         problems.append("load balancer: %s" % env.lb_problem)
     else:
         compare("the load balancer's security groups are", env.lb.get("security_groups") or [],
-                [sg["alb"]], "%s-alb-sg" % env.prefix)
+                [sg["alb"]], groups["alb"])
         compare("the load balancer's subnets are", [z.get("subnet_id") for z in env.lb.get("availability_zones") or []],
                 public, "the public subnets")
     if env.service is None:
@@ -409,7 +408,7 @@ def placement_check(env):
     else:
         network = (env.service.get("networkConfiguration") or {}).get("awsvpcConfiguration") or {}
         compare("the tasks' security groups are", network.get("securityGroups") or [], [sg["ecs"]],
-                "%s-ecs-sg" % env.prefix)
+                groups["ecs"])
         compare("the tasks' subnets are", network.get("subnets") or [], private, "the private subnets")
         if network.get("assignPublicIp") == "ENABLED":
             problems.append("the tasks get public IP addresses")
@@ -418,13 +417,13 @@ def placement_check(env):
     else:
         compare("the database's security groups are",
                 [g.get("vpc_security_group_id") for g in env.cluster.get("vpc_security_groups") or []],
-                [sg["db"]], "%s-db-sg" % env.prefix)
+                [sg["db"]], groups["db"])
     if problems:
         return check(name, FAIL, "; ".join(problems),
                      "Re-run the deploy (%s): the alb, ecs and rds roles attach each tier to its own security group "
                      "and subnets." % env.deploy)
-    return check(name, PASS, "load balancer in the public subnets behind %s-alb-sg, tasks in the private subnets "
-                 "behind %s-ecs-sg, database behind %s-db-sg" % (env.prefix, env.prefix, env.prefix))
+    return check(name, PASS, "load balancer in the public subnets behind %s, tasks in the private subnets "
+                 "behind %s, database behind %s" % (groups["alb"], groups["ecs"], groups["db"]))
 
 
 def reachability_checks(env):
@@ -436,7 +435,7 @@ def reachability_checks(env):
     tiers = {"alb": "public", "ecs": "private", "db": "private"}
     nodes, absent = {}, {}
     for node, tier in tiers.items():
-        group_name = "%s-%s-sg" % (env.prefix, node)
+        group_name = env.names["security_groups"][node]
         subnet_ids = [s["id"] for s in env.tier_subnets[tier]]
         if group_name not in env.group_ids:
             absent[node] = "security group %s does not exist" % group_name
@@ -512,8 +511,9 @@ def deployment_check(env):
     reason = env.primary.get("rolloutStateReason") or ""
     running = "%s of %s tasks running" % (env.primary.get("runningCount"), env.primary.get("desiredCount"))
     deployed = env.primary.get("taskDefinition")
-    events = ("look at the service events (aws ecs describe-services --region %s --cluster %s-cluster --services "
-              "%s-service) and the stopped tasks' stoppedReason" % (env.x["region"], env.prefix, env.prefix))
+    events = ("look at the service events (aws ecs describe-services --region %s --cluster %s --services "
+              "%s) and the stopped tasks' stoppedReason" % (env.x["region"], env.names["ecs_cluster"],
+                                                           env.names["ecs_service"]))
     if env.task is not None and deployed != env.task["task_definition_arn"]:
         return check(name, FAIL, "the primary deployment runs %s, but the latest revision is %s (the circuit breaker "
                      "rolled the deployment back, or the deploy did not update the service)%s" % (
@@ -555,9 +555,9 @@ def running_check(env):
                      "Run verify again once the deployment completes; tasks that never reach RUNNING show their "
                      "stoppedReason in aws ecs describe-tasks.")
     return check(name, FAIL, detail + " with no deployment in progress: tasks are stopping or cannot start",
-                 "Read the stopped tasks' stoppedReason (aws ecs list-tasks --region %s --cluster %s-cluster "
-                 "--desired-status STOPPED, then describe-tasks) and the logs in /ecs/%s-service." % (
-                     env.x["region"], env.prefix, env.prefix))
+                 "Read the stopped tasks' stoppedReason (aws ecs list-tasks --region %s --cluster %s "
+                 "--desired-status STOPPED, then describe-tasks) and the logs in %s." % (
+                     env.x["region"], env.names["ecs_cluster"], env.names["log_group"]))
 
 
 def scalable_target_check(env):
@@ -567,7 +567,7 @@ def scalable_target_check(env):
     target = env.scalable_target
     fix = "Re-run the deploy (%s): the ecs role registers the service with Application Auto Scaling between " \
           "payment_min_count and payment_max_count." % env.deploy
-    resource = "service/%s-cluster/%s-service" % (env.prefix, env.prefix)
+    resource = "service/%s/%s" % (env.names["ecs_cluster"], env.names["ecs_service"])
     if not target:
         return check(name, FAIL, "the service %s is not registered with Application Auto Scaling" % resource, fix)
     bounds = (target.get("min_capacity"), target.get("max_capacity"))
@@ -582,7 +582,7 @@ def scaling_policy_check(env):
     name = "ecs: scaling policy"
     if env.scaling_problem:
         return _read_failure(name, "the scaling policies", env.scaling_problem)
-    policy_name = env.prefix + "-scaling-policy"
+    policy_name = env.names["scaling_policy"]
     threshold = float(env.x["cpu_threshold"])
     fix = ("Re-run the deploy (%s): the ecs role sets the policy's target value from payment_scaling_cpu_threshold "
            "(%s); change the inventory instead if the live value is the one you want." % (env.deploy,
@@ -610,8 +610,9 @@ def scaling_policy_check(env):
 
 def target_group_check(env):
     name = "alb: target group"
-    fix = "Re-run the deploy (%s): the alb role creates %s-tg and the ecs role attaches the service to it." % (
-        env.deploy, env.prefix)
+    tg_name, lb_name = env.names["target_group"], env.names["load_balancer"]
+    fix = "Re-run the deploy (%s): the alb role creates %s and the ecs role attaches the service to it." % (
+        env.deploy, tg_name)
     if env.tg is None:
         return check(name, FAIL, env.tg_problem, fix)
     problems = []
@@ -620,17 +621,17 @@ def target_group_check(env):
     if env.service is None:
         problems.append("service: %s" % env.service_problem)
     elif linked != arn:
-        problems.append("the service's container %s registers into %s, not %s-tg" % (
-            env.x["container_name"], linked or "no target group", env.prefix))
+        problems.append("the service's container %s registers into %s, not %s" % (
+            env.x["container_name"], linked or "no target group", tg_name))
     if env.lb is not None and env.lb.get("load_balancer_arn") not in (env.tg.get("load_balancer_arns") or []):
-        problems.append("%s-tg is not used by %s-alb" % (env.prefix, env.prefix))
+        problems.append("%s is not used by %s" % (tg_name, lb_name))
     if env.tg.get("port") != int(env.x["container_port"]) or env.tg.get("target_type") != "ip":
         problems.append("it sends to %s targets on port %s, expected ip targets on %s" % (
             env.tg.get("target_type"), env.tg.get("port"), env.x["container_port"]))
     if problems:
         return check(name, FAIL, "; ".join(problems), fix)
-    return check(name, PASS, "%s-tg (ip, port %s) used by %s-alb and the service" % (
-        env.prefix, env.tg.get("port"), env.prefix))
+    return check(name, PASS, "%s (ip, port %s) used by %s and the service" % (
+        tg_name, env.tg.get("port"), lb_name))
 
 
 def _rule_priority(rule):
@@ -682,7 +683,7 @@ def listener_rule_checks(env):
             continue
         listeners = _serving_listeners(env.lb)
         if not listeners:
-            results.append(check(name, FAIL, "%s-alb has no listener that serves requests" % env.prefix, fix))
+            results.append(check(name, FAIL, "%s has no listener that serves requests" % env.names["load_balancer"], fix))
             continue
         problems, good = [], []
         for listener in listeners:
@@ -718,8 +719,8 @@ def target_health_check(env):
         return check(name, FAIL, env.tg_problem, "Re-run the deploy (%s)." % env.deploy)
     targets = env.tg.get("targets_health_description") or []
     if not targets:
-        return check(name, WARN, "no targets registered in %s-tg yet (ECS registers each task's IP address once it "
-                     "starts)" % env.prefix,
+        return check(name, WARN, "no targets registered in %s yet (ECS registers each task's IP address once it "
+                     "starts)" % env.names["target_group"],
                      "Run verify again once the service's tasks are RUNNING; if targets never appear, see the "
                      "'ecs: running tasks' check.")
     reports, states = [], []
@@ -734,8 +735,9 @@ def target_health_check(env):
     if any(s not in ("healthy",) + TARGET_SETTLING_STATES for s in states):
         return check(name, FAIL, detail,
                      "Unhealthy targets fail the health check on %s: check that the container answers 200 there on "
-                     "port %s, that %s-alb-sg may reach %s-ecs-sg on that port, and read the logs in /ecs/%s-service."
-                     % ("/health", env.x["container_port"], env.prefix, env.prefix, env.prefix))
+                     "port %s, that %s may reach %s on that port, and read the logs in %s."
+                     % ("/health", env.x["container_port"], env.names["security_groups"]["alb"],
+                        env.names["security_groups"]["ecs"], env.names["log_group"]))
     if any(s in TARGET_SETTLING_STATES for s in states):
         return check(name, WARN, detail, "Targets in initial state pass their health checks within a few minutes; "
                      "run verify again.")
@@ -789,14 +791,14 @@ def dns_checks(env):
 # ---- secrets and IAM ----------------------------------------------------------------------------------------
 
 def _secret_arn_pattern(env):
-    return re.compile(r"^arn:[\w-]+:secretsmanager:%s:\d{12}:secret:%s-db-credentials-[A-Za-z0-9]{6}$" % (
-        re.escape(env.x["region"]), re.escape(env.prefix)))
+    return re.compile(r"^arn:[\w-]+:secretsmanager:%s:\d{12}:secret:%s-[A-Za-z0-9]{6}$" % (
+        re.escape(env.x["region"]), re.escape(env.names["db_secret"])))
 
 
 def task_secrets_check(env):
     name = "secrets: task definition"
-    fix = ("Re-run the deploy (%s): the ecs role injects the DB credentials from %s-db-credentials by its full ARN."
-           % (env.deploy, env.prefix))
+    fix = ("Re-run the deploy (%s): the ecs role injects the DB credentials from %s by its full ARN."
+           % (env.deploy, env.names["db_secret"]))
     if env.container is None:
         return check(name, FAIL, env.task_problem, fix)
     secrets = env.container.get("secrets") or []
@@ -808,8 +810,8 @@ def task_secrets_check(env):
         value = item.get("value_from") or item.get("valueFrom") or ""
         arn = ":".join(value.split(":")[:7])
         if not pattern.match(arn):
-            problems.append("%s comes from %s, not from the ARN of %s-db-credentials in %s" % (
-                item.get("name"), value or "nowhere", env.prefix, env.x["region"]))
+            problems.append("%s comes from %s, not from the ARN of %s in %s" % (
+                item.get("name"), value or "nowhere", env.names["db_secret"], env.x["region"]))
         arns.append(arn)
     if len(set(arns)) > 1:
         problems.append("the variables come from %d different secrets" % len(set(arns)))
@@ -857,8 +859,8 @@ def _grants(actions, wanted):
 
 def execution_role_check(env):
     name = "iam: execution role"
-    role_name = env.prefix + "-task-execution-role"
-    policy_name = env.prefix + "-task-execution-policy"
+    role_name = env.names["task_execution_role"]
+    policy_name = env.names["task_execution_policy"]
     fix = ["Re-run the deploy (%s): the ecs role rewrites the inline policy %s and detaches managed policies"
            % (env.deploy, policy_name)]
     problems = []

@@ -52,6 +52,7 @@ BAD_INPUTS = {
     "certificate of another region": ({"payment_alb_certificate_arn": ACM_ARN.format("us-east-1")},
                                       "payment_alb_certificate_arn"),
     "tag key AWS reserves": ({"payment_tags": {"aws:owner": "payments"}}, "payment_tags"),
+    "forward path the ALB refuses": ({"payment_forward_paths": ["/api/ v1"]}, "payment_forward_paths"),
     "rollout timeout of zero": ({"payment_rollout_timeout": 0}, "payment_rollout_timeout"),
     "retired engine version": ({"payment_db_engine_version": "16.6"}, "payment_db_engine_version"),
     "endpoint service AWS does not offer": ({"payment_interface_endpoint_services": ["ecr.api", "nosuch"]},
@@ -94,9 +95,13 @@ def test_messages_name_the_value_the_rule_and_the_fix(emulator):
 
 def test_overlap_with_a_vpc_the_collection_does_not_own(emulator, aws):
     ec2 = aws("ec2", "dev")
-    foreign = ec2.create_vpc(CidrBlock="10.0.128.0/17")["Vpc"]["VpcId"]
+    # A Name tag with quotes and backslashes is only text in the message (it once crashed the pre-flight's YAML).
+    name = 'legacy "core" \\ net\\'
+    foreign = ec2.create_vpc(CidrBlock="10.0.128.0/17", TagSpecifications=[
+        {"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": name}]}])["Vpc"]["VpcId"]
     try:
-        assert_refused_without_writes(emulator, None, "payment_vpc_cidr", foreign)
+        run = assert_refused_without_writes(emulator, None, "payment_vpc_cidr", foreign)
+        assert "overlaps existing VPC " + foreign in run.output
     finally:
         ec2.delete_vpc(VpcId=foreign)
 

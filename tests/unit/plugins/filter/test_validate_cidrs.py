@@ -225,3 +225,21 @@ def test_overlap_boundaries(foreign_cidr, overlapping):
     foreign = [{"id": "vpc-9", "name": "edge", "cidr": foreign_cidr}]
     problems = find_cidr_problems({"dev": env("10.0.0.0/16")}, foreign)
     assert bool(problems) is overlapping
+
+
+def test_foreign_vpcs_as_ec2_vpc_net_info_returns_them():
+    # Every associated block counts (a secondary one too), a disassociated one does not, and a Name tag with quotes
+    # and backslashes is only text in the message.
+    vpc = {"id": "vpc-9", "cidr_block": "172.31.0.0/16", "tags": {"Name": 'leg"acy\\net'},
+           "cidr_block_association_set": [
+               {"cidr_block": "172.31.0.0/16", "cidr_block_state": {"state": "associated"}},
+               {"cidr_block": "10.0.128.0/17", "cidr_block_state": {"state": "associated"}},
+               {"cidr_block": "10.9.0.0/16", "cidr_block_state": {"state": "disassociated"}}]}
+    problems = find_cidr_problems({"dev": env(), "qa": env("10.9.0.0/16")}, [vpc])
+    assert len(problems) == 1
+    assert "dev (10.0.0.0/16) overlaps existing VPC vpc-9 ('leg\"acy\\net', 10.0.128.0/17)" in problems[0]
+
+
+def test_a_foreign_vpc_without_tags_or_associations_uses_its_primary_block():
+    problems = find_cidr_problems({"dev": env()}, [{"id": "vpc-8", "cidr_block": "10.0.0.0/24"}])
+    assert "vpc-8 (no Name tag, 10.0.0.0/24)" in problems[0]

@@ -92,6 +92,10 @@ BAD = {
     "tag value too long": ({"payment_tags": {"Owner": "x" * 257}}, "payment_tags", "Owner"),
     "tag with a bad character": ({"payment_tags": {"Owner": "a#b"}}, "payment_tags", "Owner"),
     "tags not a dict": ({"payment_tags": ["Owner"]}, "payment_tags", "Owner"),
+    "forward path without /": ({"payment_forward_paths": ["api/*"]}, "payment_forward_paths", "starting with /"),
+    "forward path with a space": ({"payment_forward_paths": ["/api/ v1"]}, "payment_forward_paths", "ALB path"),
+    "no forward path": ({"payment_forward_paths": []}, "payment_forward_paths", "ALB path"),
+    "forward paths a string": ({"payment_forward_paths": "/api/*"}, "payment_forward_paths", "ALB path"),
     "rollout timeout zero": ({"payment_rollout_timeout": 0}, "payment_rollout_timeout", "seconds"),
     "VPC too small for an ALB": ({"payment_vpc_cidr": "10.0.0.0/24", "payment_max_count": 1, "payment_min_count": 1,
                                   "payment_desired_count": 1}, "payment_vpc_cidr", "/23 or larger VPC."),
@@ -117,6 +121,7 @@ GOOD = {
     "a /23 VPC with the default task counts": {"payment_vpc_cidr": "10.0.0.0/23"},
     "unicode tags": {"payment_tags": {"Équipe": "paiements @ Paris", "Empty": ""}},
     "longest names": {"payment_db_name": "p" * 63, "payment_db_username": "u" * 16, "payment_image_tag": "_" * 128},
+    "forward paths with every allowed character": {"payment_forward_paths": ["/a-Z_0.9$~\"'@:+&/*?", "/" + "x" * 127]},
     "repository with a namespace": {"payment_ecr_repository": "payments/processor"},
     "region of another partition": {"payment_aws_region": "cn-north-1",
                                     "payment_alb_certificate_arn": "arn:aws-cn:acm:cn-north-1:123456789012:certificate/"

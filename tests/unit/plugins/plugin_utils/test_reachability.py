@@ -7,13 +7,12 @@ import copy
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.payments.platform.plugins.filter.reachability import (
-    FilterModule,
+from ansible_collections.payments.platform.plugins.filter.reachability import FilterModule, reachability
+from ansible_collections.payments.platform.plugins.plugin_utils.reachability import (
     admits_port,
     analyse,
     find_input_problems,
     holds_public_addresses,
-    reachability,
     route_table_of,
 )
 
