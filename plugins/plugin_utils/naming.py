@@ -44,4 +44,3 @@ def resource_names(prefix):
         "scaling_policy": f"{prefix}-scaling-policy",
         "alarms": {alarm: f"{prefix}-{alarm}" for alarm in ALARMS},
     }
-

@@ -512,8 +512,8 @@ def deployment_check(env):
     running = "%s of %s tasks running" % (env.primary.get("runningCount"), env.primary.get("desiredCount"))
     deployed = env.primary.get("taskDefinition")
     events = ("look at the service events (aws ecs describe-services --region %s --cluster %s --services "
-              "%s) and the stopped tasks' stoppedReason" % (env.x["region"], env.names["ecs_cluster"],
-                                                           env.names["ecs_service"]))
+              "%s) and the stopped tasks' stoppedReason"
+              % (env.x["region"], env.names["ecs_cluster"], env.names["ecs_service"]))
     if env.task is not None and deployed != env.task["task_definition_arn"]:
         return check(name, FAIL, "the primary deployment runs %s, but the latest revision is %s (the circuit breaker "
                      "rolled the deployment back, or the deploy did not update the service)%s" % (
