@@ -158,13 +158,16 @@ def check_region(settings):
     return None
 
 
-def check_az_count(settings):
-    value = _int(settings["payment_az_count"])
-    if value is None or value < 2:
-        return _problem("payment_az_count", settings["payment_az_count"],
-                        "the ALB and the Aurora writer and reader need at least 2 availability zones.",
-                        "set it to 2 or 3.")
+def _at_least(settings, variable, minimum, rule, fix):
+    value = _int(settings[variable])
+    if value is None or value < minimum:
+        return _problem(variable, settings[variable], rule, fix)
     return None
+
+
+def check_az_count(settings):
+    return _at_least(settings, "payment_az_count", 2,
+                     "the ALB and the Aurora writer and reader need at least 2 availability zones.", "set it to 2 or 3.")
 
 
 def check_cpu_threshold(settings):
@@ -332,12 +335,9 @@ def check_forward_paths(settings):
 
 
 def check_rollout_timeout(settings):
-    value = _int(settings["payment_rollout_timeout"])
-    if value is None or value < 1:
-        return _problem("payment_rollout_timeout", settings["payment_rollout_timeout"],
-                        "it is how many seconds the deploy waits for the service's rollout.",
-                        "set it to a positive number of seconds, e.g. 900.")
-    return None
+    return _at_least(settings, "payment_rollout_timeout", 1,
+                     "it is how many seconds the deploy waits for the service's rollout.",
+                     "set it to a positive number of seconds, e.g. 900.")
 
 
 def check_subnet_room(settings):
