@@ -59,6 +59,7 @@ unit: venv
 
 lint: venv
 	$(BIN)/ansible-lint --profile production
+	$(BIN)/python scripts/role_readmes.py --check
 
 # Everything: lint, the plugins' unit tests at 100% line and branch coverage, then side by side (each
 # on its own emulator, started on a free loopback port) the integration tests and, one after another, every
