@@ -33,8 +33,8 @@ options:
     elements: str
     required: true
   service_details:
-    description: The interface endpoint services AWS offers (O(amazon.aws.ec2_vpc_endpoint_service_info#module:)
-      RV(service_details)) for C(payment_interface_endpoint_services); a service missing from it is not offered.
+    description: The endpoint services AWS offers in the region (O(amazon.aws.ec2_vpc_endpoint_service_info#module:)
+      RV(service_details)); a service of C(payment_interface_endpoint_services) missing from it is not offered.
     type: list
     elements: dict
     required: true

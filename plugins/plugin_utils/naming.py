@@ -44,3 +44,8 @@ def resource_names(prefix):
         "scaling_policy": f"{prefix}-scaling-policy",
         "alarms": {alarm: f"{prefix}-{alarm}" for alarm in ALARMS},
     }
+
+
+def endpoint_service(region, service):
+    """AWS's name of a VPC endpoint service of `region`: ecr.api -> com.amazonaws.<region>.ecr.api."""
+    return f"com.amazonaws.{region}.{service}"

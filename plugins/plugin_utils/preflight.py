@@ -27,7 +27,7 @@ try:
 except ImportError:  # reported by the filter when it is called, not at load time
     HAS_BOTOCORE = False
 
-from ansible_collections.payments.platform.plugins.plugin_utils import cidr
+from ansible_collections.payments.platform.plugins.plugin_utils import cidr, naming
 
 BOTOCORE_MISSING = "{0} requires the Python library botocore (it comes with boto3, in requirements.txt)"
 
@@ -404,7 +404,7 @@ def zone_problems(settings, region_zones, service_details, db_options):
     so nothing is assumed from a name), the first payment_az_count of those by name.
 
     region_zones: zone names of DescribeAvailabilityZones; service_details: DescribeVpcEndpointServices' details
-    (snake_cased) of the services in payment_interface_endpoint_services; db_options: orderable DB instance options,
+    (snake_cased) of the region's endpoint services; db_options: orderable DB instance options,
     each with availability_zones [{name}]."""
     count = _int(settings["payment_az_count"])
     region = settings["payment_aws_region"]
@@ -415,15 +415,13 @@ def zone_problems(settings, region_zones, service_details, db_options):
                              "(DescribeOrderableDBInstanceOptions).",
                              "choose a class AWS offers there, e.g. db.t4g.medium, db.r6g.large or db.r7g.large.")]
     offered = {detail["service_name"]: detail["availability_zones"] for detail in service_details}
-    services = {service: offered.get(f"com.amazonaws.{region}.{service}")
+    services = {service: offered.get(naming.endpoint_service(region, service))
                 for service in settings["payment_interface_endpoint_services"]}
     missing = [service for service, zones in services.items() if zones is None]
     if missing:
-        # AWS refuses the whole DescribeVpcEndpointServices call (InvalidServiceName) when one name is unknown.
-        which = f"no interface endpoint service {', '.join(missing)}" if offered else "not all of these interface endpoint services"
         return [], [_problem("payment_interface_endpoint_services", settings["payment_interface_endpoint_services"],
-                             f"AWS offers {which} in {region} (DescribeVpcEndpointServices).",
-                             "use the services' short names, e.g. ecr.api or logs.")]
+                             f"AWS offers no interface endpoint service {', '.join(missing)} in {region} "
+                             "(DescribeVpcEndpointServices).", "use the services' short names, e.g. ecr.api or logs.")]
     usable = set(region_zones) & {zone["name"] for option in db_options for zone in option["availability_zones"]}
     lacking = []
     for service, zones in sorted(services.items()):

@@ -350,8 +350,8 @@ def endpoints_check(env):
         if table is not None:
             private_tables.add(table["route_table_id"])
     failures, settling, fixes = [], [], []
-    missing = ["com.amazonaws.%s.%s" % (env.x["region"], s) for s in env.x["endpoint_services"]
-               if "com.amazonaws.%s.%s" % (env.x["region"], s) not in by_service]
+    wanted = [naming.endpoint_service(env.x["region"], s) for s in env.x["endpoint_services"]]
+    missing = [name for name in wanted if name not in by_service]
     if missing:
         failures.append("missing endpoint(s) %s" % _join(missing))
         fixes.append("re-run the deploy (%s): the vpc role creates them" % env.deploy)
@@ -378,7 +378,7 @@ def endpoints_check(env):
         return check(name, WARN, "; ".join(settling) + " (new endpoints become available within minutes)",
                      "Run verify again in a few minutes; an endpoint that stays pending needs a look in the VPC "
                      "console.")
-    prefix = "com.amazonaws.%s." % env.x["region"]
+    prefix = naming.endpoint_service(env.x["region"], "")
     return check(name, PASS, "%d endpoints available: %s" % (
         len(env.endpoints), _join(sorted(s[len(prefix):] if s.startswith(prefix) else s for s in by_service))))
 

@@ -214,9 +214,9 @@ def test_an_endpoint_service_aws_does_not_offer():
     [problem] = zones_for(details(services=("ecr.api",)), options(*ZONES),
                           payment_interface_endpoint_services=["ecr.api", "nosuch"])["problems"]
     assert "offers no interface endpoint service nosuch in eu-west-1" in problem
-    # AWS refuses the whole call when one name is unknown: nothing is known of the others.
-    [problem] = zones_for([], options(*ZONES), payment_interface_endpoint_services=["ecr.api", "nosuch"])["problems"]
-    assert "not all of these interface endpoint services" in problem
+    # Another region's service is not this region's.
+    [problem] = zones_for(details(region="us-east-1"), options(*ZONES))["problems"]
+    assert "offers no interface endpoint service ecr.api, ecr.dkr, logs, secretsmanager in eu-west-1" in problem
 
 
 @pytest.mark.parametrize("pin,live,expected", [
