@@ -24,7 +24,7 @@ else ifneq ($(ACCELERATOR),)
 $(error ACCELERATOR=$(ACCELERATOR) is not known; the only accelerator is ACCELERATOR=mitogen)
 endif
 
-.PHONY: venv demo stop test lint unit integration molecule sanity importer molecule-and-publishing bench clean
+.PHONY: venv demo emulator emulator-reset stop test lint unit integration molecule sanity importer molecule-and-publishing bench clean
 
 venv: $(STAMP) .collections/ansible_collections/payments/platform
 
@@ -40,19 +40,26 @@ $(STAMP): requirements.txt
 	ln -sfn ../../.. $@
 
 # Deploys dev, staging and prod to a local emulator, with dummy credentials only, as on a new account: the
-# shared registry first, then a placeholder image pushed through the ECR API (no Docker), then the deploy.
+# shared registry first, then a placeholder image pushed through the ECR API (no Docker), then the deploy and
+# the cross-environment report. A running emulator on EMULATOR_PORT is reused (and said so).
 demo: venv
 	@source scripts/emulator-env.sh start $(EMULATOR_PORT) && \
 	  $(BIN)/ansible-playbook playbooks/registry.yml $(INVENTORIES) && \
 	  $(BIN)/python scripts/placeholder_image.py --region $(HOME_REGION) --repository $(REPOSITORY) --tag latest && \
 	  $(BIN)/ansible-playbook site.yml $(INVENTORIES) && \
-	  echo && echo "Deployed to the emulator at $$AWS_ENDPOINT_URL. Outputs: reports/outputs-{dev,staging,prod}.json" && \
-	  echo "Inspect: AWS_ENDPOINT_URL=$$AWS_ENDPOINT_URL AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing \\" && \
-	  echo "  $(BIN)/python -c \"import boto3; print(boto3.client('ec2', region_name='eu-west-1').describe_vpcs()['Vpcs'])\"" && \
-	  echo "The emulator keeps running in the background; 'make stop' stops it."
+	  $(BIN)/ansible-playbook playbooks/compare.yml $(INVENTORIES) && \
+	  source scripts/emulator-env.sh next-steps "$$AWS_ENDPOINT_URL"
+
+# The emulator alone, by port (EMULATOR_PORT, default 5000): start it (or reuse a running one), empty it, stop it.
+# `make stop` stops every emulator make started; `make stop EMULATOR_PORT=N` only the one on N.
+emulator: venv
+	@source scripts/emulator-env.sh start $(EMULATOR_PORT) && source scripts/emulator-env.sh export-line "$$AWS_ENDPOINT_URL"
+
+emulator-reset:
+	@source scripts/emulator-env.sh reset $(EMULATOR_PORT)
 
 stop:
-	@source scripts/emulator-env.sh stop
+	@source scripts/emulator-env.sh stop $(if $(filter command line environment,$(origin EMULATOR_PORT)),$(EMULATOR_PORT))
 
 unit: venv
 	$(BIN)/pytest tests/unit --cov --cov-report=term-missing

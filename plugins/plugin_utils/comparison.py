@@ -25,9 +25,14 @@ def is_secret(setting):
     return any(marker in name for marker in SECRET_MARKERS)
 
 
+def _plain(value):
+    """A whole float as an int (CloudWatch's 70.0 is the 70 configured): the reports show one form per number."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
 def _public(settings):
     """The settings without secrets, keeping their order."""
-    return {k: v for k, v in (settings or {}).items() if not is_secret(k)}
+    return {k: _plain(v) for k, v in (settings or {}).items() if not is_secret(k)}
 
 
 def _as_number(value):
@@ -183,9 +188,7 @@ def _text(value):
         text = "true" if value else "false"
     elif isinstance(value, str):
         text = value if value.strip() else json.dumps(value)  # show '' as ""
-    elif isinstance(value, float) and value.is_integer():
-        text = str(int(value))  # AWS reports 70.0 where the inventory says 70
-    elif isinstance(value, (int, float)):
+    elif isinstance(value, (int, float)):  # a whole float is already an int (_plain)
         text = str(value)
     else:
         text = json.dumps(value, sort_keys=True, default=str)

@@ -12,7 +12,8 @@ import time
 
 import pytest
 
-from conftest import ANSIBLE_PLAYBOOK, ENV_REGIONS, HOME_REGION, REPO, leftovers, push_image, run_playbook
+from conftest import (ANSIBLE_PLAYBOOK, ENV_REGIONS, HOME_REGION, REPO, WARNING, leftovers, push_image, readme_command,
+                      run_as_written, run_playbook)
 
 ENVS = list(ENV_REGIONS)
 
@@ -49,6 +50,22 @@ def test_teardown_refuses_without_the_right_confirmation(platform, emulator, con
 
 
 def test_teardown_of_every_environment_leaves_nothing(platform, emulator, aws):
+    # dev with the README's command as written: it lists what it will delete, deletes it, removes dev's outputs
+    # and reports, and ends saying what it deleted and what it kept.
+    [vpc] = aws("ec2", "dev").describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["dev-payment-vpc"]}])["Vpcs"]
+    run = run_as_written(readme_command("teardown.yml"), emulator.url)
+    assert not run.failed, run.output[-4000:]
+    assert WARNING.findall(run.output) == []
+    listed = run.output.split("Deleting from dev", 1)[1].split("TASK", 1)[0]
+    assert vpc["VpcId"] in listed and "dev-payment-alb" in listed
+    summary = run.output.split("SUMMARY *", 1)[1]
+    assert "dev (eu-west-1): torn down" in summary and vpc["VpcId"] in summary
+    assert "Kept the shared ECR repository" in summary
+    assert leftovers(aws, "dev") == {}
+    for report in ("outputs-dev.json", "comparison-report-dev.json", "verify-dev.json"):
+        assert not (REPO / "reports" / report).exists(), report
+    assert (REPO / "reports" / "outputs-prod.json").exists(), "the other environments' files stay"
+
     # staging alone: the shared repository stays, and the run says why.
     run = run_playbook("playbooks/teardown.yml", "staging", extra_vars={"payment_teardown_confirm": "staging"})
     assert not run.failed, run.output[-4000:]
@@ -56,7 +73,8 @@ def test_teardown_of_every_environment_leaves_nothing(platform, emulator, aws):
     assert leftovers(aws, "staging") == {}
     assert shared_repository(aws)
 
-    # dev and prod in one run: the last environments, so the shared repository goes too.
+    # dev (again: nothing left to delete) and prod in one run: the last environments, so the shared repository
+    # goes too.
     run = run_playbook("playbooks/teardown.yml", "dev", "prod", extra_vars={"payment_teardown_confirm": "{{ payment_environment }}"})
     assert not run.failed, run.output[-4000:]
     for env in ENVS:

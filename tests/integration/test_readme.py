@@ -1,0 +1,62 @@
+# Copyright: Contributors to the payments.platform project
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""A newcomer's first hour: the README's Usage commands run as written, and a normal run prints no warning.
+
+The shared platform's re-run and check are the README's deploy and check commands (conftest.platform); its
+verify and compare commands run here; its teardown command runs first in test_zz_teardown.py. Each runs in a
+shell with nothing set but PATH, HOME and the README's export line.
+"""
+import json
+
+from conftest import ENV_REGIONS, REPO, WARNING, readme_command, readme_usage, run_as_written
+
+
+def test_the_usage_block_is_the_export_line_then_commands_of_the_venv():
+    export, *commands = readme_usage()
+    assert export.startswith("export AWS_ENDPOINT_URL=http://127.0.0.1:5000 ")
+    assert "AWS_DEFAULT_REGION" not in export and "AWS_REGION" not in export, "no task may need an ambient region"
+    assert commands and all(line.startswith(".venv/bin/ansible-playbook ") for line in commands)
+
+
+def test_deploy_rerun_and_check_print_no_warning(platform):
+    for name, run in (("deploy", platform.first), ("re-run", platform.rerun), ("check", platform.check)):
+        assert not run.failed, run.output[-3000:]
+        assert WARNING.findall(run.output) == [], name
+
+
+def test_a_deploy_ends_with_a_summary_of_each_environment(platform, aws):
+    text = platform.rerun.output.split("SUMMARY *", 1)[1]
+    for env, region in ENV_REGIONS.items():
+        section = text.split(f"{env} ({region})\n", 1)[1].split("\n\n", 1)[0]
+        [alb] = aws("elbv2", env).describe_load_balancers(Names=[f"{env}-payment-alb"])["LoadBalancers"]
+        [cluster] = aws("rds", env).describe_db_clusters(DBClusterIdentifier=f"{env}-payment-db-cluster")["DBClusters"]
+        assert f"albDnsName        {alb['DNSName']}" in section
+        assert f"dbEndpoint        {cluster['Endpoint']}" in section
+        assert f"dbReaderEndpoint  {cluster['ReaderEndpoint']}" in section
+        assert f"api.{env}.payment.internal" in section and "@sha256:" in section
+        # A converged re-run changed nothing: every counted resource is unchanged.
+        counts = [line.split() for line in section.splitlines() if line.split()[-1].isdigit()]
+        assert counts and all(changed == "0" for role, changed, unchanged in counts), section
+
+
+def test_verify_and_compare_as_written(platform, emulator):
+    verify = run_as_written(readme_command("verify.yml"), emulator.url)
+    assert not verify.failed, verify.output[-3000:]
+    assert "changed=0" in verify.output and "changed=1" not in verify.output, "verify only reads"
+    assert WARNING.findall(verify.output) == []
+
+    compare = run_as_written(readme_command("compare.yml"), emulator.url)
+    assert not compare.failed, compare.output[-3000:]
+    assert WARNING.findall(compare.output) == []
+    report = json.loads((REPO / "reports" / "comparison-report.json").read_text())
+    assert report["environments"] == list(ENV_REGIONS)
+    assert (REPO / "reports" / "comparison-report.md").read_text().startswith("#")
+
+
+def test_reports_hold_numbers_as_numbers(platform):
+    for env in ENV_REGIONS:
+        configuration = json.loads((REPO / "reports" / f"comparison-report-{env}.json").read_text())["configuration"]
+        for setting in ("task_cpu", "task_memory", "scaling_cpu_threshold", "az_count", "desired_count", "log_retention_days"):
+            assert type(configuration[setting]) is int, (env, setting, configuration[setting])
