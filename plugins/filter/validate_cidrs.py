@@ -23,7 +23,10 @@ description:
   - Per environment, in this order, it refuses a malformed CIDR, a CIDR with host bits set
     (AWS would normalise it and the VPC would be created again on every run), a prefix outside /16../24
     (the subnet layout splits the VPC into 16 slots and AWS's smallest subnet is /28),
-    and an AZ count that is not an integer from 1 to 8.
+    and an AZ count that is not an integer from 1 to 8 (the most the subnet layout has room for).
+  - The platform needs at least 2 AZs (the ALB and Aurora each span two); the pre-flight refuses fewer with
+    P(payments.platform.setting_problems#filter) and checks the upper bound against the zones the region offers
+    (P(payments.platform.usable_zones#filter)), so C(payment_az_count) may be 2 to 8 in all.
   - It then refuses environments whose CIDRs overlap each other or overlap VPCs already in the region.
   - On any problem it fails with one message listing every problem, each naming the variable,
     the environment, the bad value, the rule broken and the fix.
