@@ -10,7 +10,7 @@ shell with nothing set but PATH, HOME and the README's export line.
 """
 import json
 
-from conftest import ENV_REGIONS, REPO, WARNING, readme_command, readme_usage, run_as_written
+from conftest import ENV_REGIONS, REPO, WARNING, readme_command, readme_usage, run_as_written, run_playbook
 
 
 def test_the_usage_block_is_the_export_line_then_commands_of_the_venv():
@@ -60,3 +60,12 @@ def test_reports_hold_numbers_as_numbers(platform):
         configuration = json.loads((REPO / "reports" / f"comparison-report-{env}.json").read_text())["configuration"]
         for setting in ("task_cpu", "task_memory", "scaling_cpu_threshold", "az_count", "desired_count", "log_retention_days"):
             assert type(configuration[setting]) is int, (env, setting, configuration[setting])
+
+
+def test_a_refusal_prints_its_message_once(emulator):
+    # The pre-flight refuses before any AWS call: its message is the whole output, printed once.
+    run = run_playbook("playbooks/registry.yml", "dev", extra_vars={"payment_scaling_cpu_threshold": 200})
+    assert run.failed
+    assert run.output.count('payment_scaling_cpu_threshold is "200"') == 1, run.output
+    assert "Fix: set payment_scaling_cpu_threshold" in run.output
+    assert WARNING.findall(run.output) == [] and "<<< caused by >>>" not in run.output
