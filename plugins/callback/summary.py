@@ -7,16 +7,11 @@
 """Callback payments.platform.summary: ansible's default output, quieter, ending with a summary per environment."""
 from __future__ import annotations
 
-from ansible import constants as C
-from ansible.playbook.task_include import TaskInclude
-from ansible.plugins.callback.default import CallbackModule as DefaultCallback
-
-from ansible_collections.payments.platform.plugins.plugin_utils import run_summary
-
 DOCUMENTATION = r"""
 name: summary
 type: stdout
-author: payments platform team
+author:
+  - Payments platform team (@payments-platform)
 version_added: "1.1.0"
 short_description: Only what changed or failed, then a summary per environment
 description:
@@ -39,6 +34,11 @@ requirements:
   - set as stdout callback in configuration (this collection's C(ansible.cfg) does)
 """
 
+from ansible import constants as C
+from ansible.playbook.task_include import TaskInclude
+from ansible.plugins.callback.default import CallbackModule as DefaultCallback
+
+from ansible_collections.payments.platform.plugins.plugin_utils import run_summary
 
 DEBUG_ACTIONS = frozenset(("debug", "ansible.builtin.debug", "ansible.legacy.debug"))
 # A failed assert or fail task is a refusal whose message says it all: printed once, without the error's chain.

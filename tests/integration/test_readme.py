@@ -59,7 +59,8 @@ def test_reports_hold_numbers_as_numbers(platform):
     for env in ENV_REGIONS:
         configuration = json.loads((REPO / "reports" / f"comparison-report-{env}.json").read_text())["configuration"]
         for setting in ("task_cpu", "task_memory", "scaling_cpu_threshold", "az_count", "desired_count", "log_retention_days"):
-            assert type(configuration[setting]) is int, (env, setting, configuration[setting])
+            value = configuration[setting]
+            assert isinstance(value, int) and not isinstance(value, bool), (env, setting, value)
 
 
 def test_a_refusal_prints_its_message_once(emulator):
