@@ -67,6 +67,6 @@ def test_a_refusal_prints_its_message_once(emulator):
     # The pre-flight refuses before any AWS call: its message is the whole output, printed once.
     run = run_playbook("playbooks/registry.yml", "dev", extra_vars={"payment_scaling_cpu_threshold": 200})
     assert run.failed
-    assert run.output.count('payment_scaling_cpu_threshold is "200"') == 1, run.output
+    assert run.output.count("payment_scaling_cpu_threshold is 200") == 1, run.output
     assert "Fix: set payment_scaling_cpu_threshold" in run.output
     assert WARNING.findall(run.output) == [] and "<<< caused by >>>" not in run.output
