@@ -109,7 +109,8 @@ class CallbackModule(DefaultCallback):
         if self._last_task_banner != result.task._uuid:
             self._print_task_banner(result.task)
         self._display.display(
-            "fatal: [%s]: %s" % (self.host_label(result), result.result.get("msg", "")),
+            # A no_log task's result is censored before it reaches a callback: its notice, never the message.
+            "fatal: [%s]: %s" % (self.host_label(result), result.result.get("msg", result.result.get("censored", ""))),
             color=C.COLOR_ERROR, stderr=self.get_option("display_failed_stderr"),
         )
         if ignore_errors:

@@ -206,3 +206,13 @@ def test_other_failures_and_any_at_v_are_the_default_callbacks(shown):
 
     assert shown == [("v2_runner_on_failed", module_failure, False), ("v2_runner_on_failed", looped, True),
                      ("v2_runner_on_failed", verbose, False)]
+
+
+def test_a_censored_refusal_prints_the_notice_not_the_message(shown):
+    plugin = callback()
+    hidden = failure("ansible.builtin.assert")
+    hidden.result = {"censored": "the output has been hidden due to the fact that 'no_log: true' was specified"}
+
+    plugin.v2_runner_on_failed(hidden)
+
+    assert plugin._display.lines == ["fatal: [dev-payment]: " + hidden.result["censored"]]
