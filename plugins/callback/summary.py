@@ -21,9 +21,11 @@ description:
   - At verbosity 0, tasks that changed nothing, skipped tasks and the lines naming included task files are not printed; C(-v) prints
     them as the default callback does. O(display_ok_hosts) and O(display_skipped_hosts) then apply as usual.
   - After the recap, a summary per host (one environment each) counts, per role (one AWS concern each), the
-    resources the run changed (created, modified or deleted) and left unchanged, followed by the sections the host
-    published with M(ansible.builtin.set_stats) as C(payment_summary) (per host), that is C(title), then mappings
-    (printed as aligned name/value lines) or lists.
+    resources the run created, changed or deleted and those it left unchanged, with a total. The modules do not say
+    whether a call created or modified its resource, so the host says what a change counts as, with C(changes) in
+    its C(payment_summary) (C(created) for a new environment, C(changed), the default, or C(deleted)).
+  - The counts are followed by the sections the host published with M(ansible.builtin.set_stats) as
+    C(payment_summary) (per host), that is C(title), then mappings (printed as aligned name/value lines) or lists.
   - Known upstream deprecations and module warnings that this collection cannot act on (listed with their upstream
     issue in C(plugins/plugin_utils/run_summary.py)) are not printed; every other warning and deprecation is.
   - For ansible's own output, set E(ANSIBLE_STDOUT_CALLBACK=ansible.builtin.default).

@@ -82,20 +82,40 @@ def role_name(fqcn):
     return fqcn.rsplit(".", 1)[-1] if fqcn else None
 
 
+# What a change counts as, by the `changes` a run publishes: a deploy of a new environment creates, a deploy of an
+# existing one changes (the modules do not say whether they created or modified), a teardown deletes.
+CHANGE_KINDS = ("created", "changed", "deleted")
+
+
+def count_columns(rows, changes="changed"):
+    """The count table's headings and its rows `(role, counts)`, with a `total` row; each change counts as `changes`."""
+    if changes not in CHANGE_KINDS:
+        raise ValueError("changes must be one of %s, not %r" % (", ".join(CHANGE_KINDS), changes))
+    headings = ("deleted", "unchanged") if changes == "deleted" else ("created", "changed", "unchanged")
+    table = [(role, (changed, unchanged) if changes == "deleted" else
+              (changed, 0, unchanged) if changes == "created" else (0, changed, unchanged))
+             for role, changed, unchanged in rows]
+    if table:
+        table.append(("total", tuple(sum(column) for column in zip(*(counts for dummy, counts in table)))))
+    return headings, table
+
+
 def render(host, rows, summary):
     """The lines printed for one host: its counts, then the sections it published with set_stats as `payment_summary`.
 
-    `summary` maps `title` to the host's heading and every other key to a section: a mapping (printed as aligned
-    name/value lines, like Terraform's `Outputs:`) or a list (one line per item).
+    `summary` maps `title` to the host's heading, `changes` to what a change counts as (CHANGE_KINDS; default
+    `changed`) and every other key to a section: a mapping (printed as aligned name/value lines, like Terraform's
+    `Outputs:`) or a list (one line per item).
     """
     summary = summary or {}
     lines = [summary.get("title") or host]
-    if rows:
-        width = max([len("resources")] + [len(role) for role, dummy, dummy2 in rows])
-        lines.append("  %-*s  %7s  %9s" % (width, "resources", "changed", "unchanged"))
-        lines.extend("  %-*s  %7d  %9d" % (width, role, changed, unchanged) for role, changed, unchanged in rows)
+    headings, table = count_columns(rows, summary.get("changes") or "changed")
+    if table:
+        width = max(len(role) for role, dummy in table + [("resources", ())])
+        lines.append("  %-*s" % (width, "resources") + "".join("  %9s" % heading for heading in headings))
+        lines.extend("  %-*s" % (width, role) + "".join("  %9d" % count for count in counts) for role, counts in table)
     for section, content in summary.items():
-        if section == "title" or not content:
+        if section in ("title", "changes") or not content:
             continue
         lines.append("  %s:" % section)
         if isinstance(content, dict):

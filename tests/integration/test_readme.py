@@ -37,8 +37,36 @@ def test_a_deploy_ends_with_a_summary_of_each_environment(platform, aws):
         assert f"dbReaderEndpoint  {cluster['ReaderEndpoint']}" in section
         assert f"api.{env}.payment.internal" in section and "@sha256:" in section
         # A converged re-run changed nothing: every counted resource is unchanged.
-        counts = [line.split() for line in section.splitlines() if line.split()[-1].isdigit()]
-        assert counts and all(changed == "0" for role, changed, unchanged in counts), section
+        counts = summary_counts(section)
+        assert counts and all(created == changed == 0 for created, changed, dummy in counts.values()), section
+
+
+def summary_counts(section):
+    """{role: (created, changed, unchanged)} of one environment's section of a deploy's summary."""
+    rows = [line.split() for line in section.splitlines()]
+    assert ["resources", "created", "changed", "unchanged"] in rows, section
+    return {row[0]: tuple(map(int, row[1:])) for row in rows if len(row) == 4 and row[-1].isdigit()}
+
+
+def test_a_first_deploy_counts_its_changes_as_created(platform, aws):
+    """The shared platform's first deploy met an empty account: what it made is counted as created, one per resource."""
+    text = platform.first.output.split("SUMMARY *", 1)[1]
+    for env, region in ENV_REGIONS.items():
+        counts = summary_counts(text.split(f"{env} ({region})\n", 1)[1].split("\n\n", 1)[0])
+        assert all(changed == 0 for dummy, changed, dummy2 in counts.values()), counts
+        assert counts["total"][0] == sum(created for role, (created, dummy, dummy2) in counts.items() if role != "total")
+        # The network tier's resources, as AWS lists them: the VPC, its subnets, internet gateway, named route
+        # tables and security groups, and the endpoints.
+        ec2 = aws("ec2", env)
+        [vpc] = ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": [f"{env}-payment-vpc"]}])["Vpcs"]
+        in_vpc = [{"Name": "vpc-id", "Values": [vpc["VpcId"]]}]
+        named = [*in_vpc, {"Name": "tag:Environment", "Values": [env]}]
+        network = (1 + len(ec2.describe_subnets(Filters=in_vpc)["Subnets"])
+                   + len(ec2.describe_internet_gateways(Filters=[{"Name": "attachment.vpc-id", "Values": [vpc["VpcId"]]}])["InternetGateways"])
+                   + len(ec2.describe_route_tables(Filters=named)["RouteTables"])
+                   + len(ec2.describe_security_groups(Filters=named)["SecurityGroups"])
+                   + len(ec2.describe_vpc_endpoints(Filters=in_vpc)["VpcEndpoints"]))
+        assert counts["vpc"] == (network, 0, 0), (env, counts["vpc"], network)
 
 
 def test_verify_and_compare_as_written(platform, emulator):

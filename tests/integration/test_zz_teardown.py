@@ -60,6 +60,9 @@ def test_teardown_of_every_environment_leaves_nothing(platform, emulator, aws):
     assert vpc["VpcId"] in listed and "dev-payment-alb" in listed
     summary = run.output.split("SUMMARY *", 1)[1]
     assert "dev (eu-west-1): torn down" in summary and vpc["VpcId"] in summary
+    rows = [line.split() for line in summary.splitlines()]
+    assert ["resources", "deleted", "unchanged"] in rows, summary
+    assert next(row for row in rows if row[0] == "vpc")[1] != "0", "the network's resources are counted as deleted"
     assert "Kept the shared ECR repository" in summary
     assert leftovers(aws, "dev") == {}
     for report in ("outputs-dev.json", "comparison-report-dev.json", "verify-dev.json"):

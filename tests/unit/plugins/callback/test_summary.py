@@ -162,7 +162,8 @@ def test_the_summary_follows_the_recap_for_every_host_counted_or_published(shown
     assert shown[-1] == ("v2_playbook_on_stats", stats, False)
     assert plugin._display.banners == ["SUMMARY"]
     assert plugin._display.lines == [
-        "dev-payment", "  resources  changed  unchanged", "  vpc              1          0", "",
+        "dev-payment", "  resources    created    changed  unchanged", "  vpc                0          1          0",
+        "  total              0          1          0", "",
         "prod (us-east-1)", "  outputs:", "    albDnsName  alb", "",
     ]
 

@@ -4,6 +4,8 @@
 
 """plugin_utils/run_summary.py: the counts and sections the summary callback prints, and what it drops."""
 
+import pytest
+
 from ansible_collections.payments.platform.plugins.plugin_utils import run_summary
 
 
@@ -62,9 +64,10 @@ def test_render_prints_the_title_the_counts_then_each_section():
 
     assert lines == [
         "dev (eu-west-1)",
-        "  resources   changed  unchanged",
-        "  vpc              19          0",
-        "  monitoring        0          6",
+        "  resources     created    changed  unchanged",
+        "  vpc                 0         19          0",
+        "  monitoring          0          0          6",
+        "  total               0         19          6",
         "  outputs:",
         "    albDnsName  dev-payment-alb-1.elb.amazonaws.com",
         "    dbEndpoint  db.example",
@@ -72,6 +75,34 @@ def test_render_prints_the_title_the_counts_then_each_section():
         "  kept:",
         "    the shared ECR repository",
     ]
+
+
+def test_render_counts_the_changes_as_the_run_says():
+    rows = [("vpc", 19, 0), ("monitoring", 2, 4)]
+
+    created = run_summary.render("dev-payment", rows, {"title": "dev", "changes": "created"})
+    deleted = run_summary.render("dev-payment", rows, {"title": "dev", "changes": "deleted"})
+
+    assert created == [
+        "dev",
+        "  resources     created    changed  unchanged",
+        "  vpc                19          0          0",
+        "  monitoring          2          0          4",
+        "  total              21          0          4",
+    ]
+    assert deleted == [
+        "dev",
+        "  resources     deleted  unchanged",
+        "  vpc                19          0",
+        "  monitoring          2          4",
+        "  total              21          4",
+    ]
+
+
+def test_count_columns_refuses_an_unknown_kind_of_change():
+    with pytest.raises(ValueError, match="changes must be one of created, changed, deleted, not 'added'"):
+        run_summary.count_columns([("vpc", 1, 0)], "added")
+    assert run_summary.count_columns([], "deleted") == (("deleted", "unchanged"), [])
 
 
 def test_render_without_a_summary_or_counts_names_the_host():
