@@ -57,7 +57,8 @@ options:
   expected:
     description:
       - What the environment should look like. Keys C(name_prefix) (C({env}-payment)), C(environment), C(region),
-        C(zone_name), C(az_count), C(container_name), C(container_port), C(db_port), C(min_count), C(max_count),
+        C(zone_name), C(az_count), C(container_name), C(scratch_path) (the container's one writable path),
+        C(container_port), C(db_port), C(min_count), C(max_count),
         C(cpu_threshold), C(forward_paths) (the listener paths forwarded to the service), C(endpoint_services)
         (short service names such as C(s3), C(ecr.api)), C(allowed_wildcard_actions) (the only actions allowed on
         Resource C(*)), C(flows) (the reachability filter's flows over the nodes C(alb), C(ecs) and C(db), each

@@ -38,7 +38,7 @@ ROUTE_TARGET_KEYS = (
     "core_network_arn",
 )
 REQUIRED_EXPECTED = (
-    "name_prefix", "environment", "region", "zone_name", "az_count", "container_name", "container_port",
+    "name_prefix", "environment", "region", "zone_name", "az_count", "container_name", "scratch_path", "container_port",
     "db_port", "min_count", "max_count", "cpu_threshold", "forward_paths", "endpoint_services",
     "allowed_wildcard_actions", "flows", "deploy_command", "rollout_timeout", "now",
 )
@@ -915,10 +915,54 @@ def execution_role_check(env):
     elif not secret_grants:
         problems.append("nothing grants secretsmanager:GetSecretValue on %s, so ECS cannot inject the DB credentials"
                         % secret_arn)
+    problems += _trust_problems(env.role)
     if problems:
         return check(name, FAIL, "; ".join(problems), "; ".join(fix) + ".")
-    return check(name, PASS, "%s reads only %s; its one wildcard resource is for %s" % (
-        role_name, secret_arn, _join(env.x["allowed_wildcard_actions"])))
+    return check(name, PASS, "%s reads only %s; its one wildcard resource is for %s; only ECS tasks of its account "
+                 "may assume it" % (role_name, secret_arn, _join(env.x["allowed_wildcard_actions"])))
+
+
+def _trust_problems(role):
+    """A trust statement letting ECS tasks assume the role without aws:SourceAccount = the role's own account.
+
+    Without it, ECS acting for another account could be made to assume the role (the confused deputy, as AWS's IAM
+    User Guide calls it); the condition is what AWS recommends for every service principal.
+    """
+    account = (role.get("arn") or "").split(":")[4:5]
+    problems = []
+    for index, statement in enumerate(_statements(role.get("assume_role_policy_document"))):
+        services = _list((statement.get("Principal") or {}).get("Service")) if isinstance(
+            statement.get("Principal"), Mapping) else []
+        if statement.get("Effect") != "Allow" or "ecs-tasks.amazonaws.com" not in services:
+            continue
+        source = ((statement.get("Condition") or {}).get("StringEquals") or {}).get("aws:SourceAccount")
+        if _list(source) != account:
+            problems.append("its trust policy (statement %s) lets ecs-tasks.amazonaws.com assume it for any account "
+                            "(no aws:SourceAccount condition naming %s)" % (statement.get("Sid") or index,
+                                                                            _join(account) or "its account"))
+    return problems
+
+
+def task_hardening_check(env):
+    """The container's root filesystem is read-only; only a task volume at the scratch path is writable."""
+    name = "ecs: task hardening"
+    fix = ("Re-run the deploy (%s): the ecs role registers the container with a read-only root filesystem and a "
+           "task volume at %s." % (env.deploy, env.x["scratch_path"]))
+    if env.container is None:
+        return check(name, FAIL, env.task_problem, fix)
+    problems = []
+    if env.container.get("readonly_root_filesystem") is not True:
+        problems.append("container %s has a writable root filesystem" % env.x["container_name"])
+    volumes = {v.get("name") for v in env.task.get("volumes") or []}
+    scratch = [m for m in env.container.get("mount_points") or [] if m.get("container_path") == env.x["scratch_path"]
+               and m.get("source_volume") in volumes and not m.get("read_only")]
+    if not scratch:
+        problems.append("nothing writable is mounted at %s (applications and libraries write temporary files there)"
+                        % env.x["scratch_path"])
+    if problems:
+        return check(name, FAIL, "; ".join(problems), fix)
+    return check(name, PASS, "root filesystem read-only; %s writable on the task volume %s" % (
+        env.x["scratch_path"], scratch[0]["source_volume"]))
 
 
 # ---- all together -------------------------------------------------------------------------------------------
@@ -951,7 +995,7 @@ def evaluate(reads, expected):
         + listener_rule_checks(env)
         + [target_health_check(env)]
         + dns_checks(env)
-        + [task_secrets_check(env), secret_host_check(env), execution_role_check(env)]
+        + [task_hardening_check(env), task_secrets_check(env), secret_host_check(env), execution_role_check(env)]
     )
 
 

@@ -242,6 +242,11 @@ def test_iam_roles_are_least_privilege(service_tier, aws, env):
         assert [(s["Effect"], s["Principal"], s["Action"]) for s in trust] == [
             ("Allow", {"Service": "ecs-tasks.amazonaws.com"}, "sts:AssumeRole")
         ]
+        # The confused-deputy guard on both roles: only ECS tasks of this account and region.
+        assert trust[0]["Condition"] == {
+            "StringEquals": {"aws:SourceAccount": "123456789012"},
+            "ArnLike": {"aws:SourceArn": f"arn:aws:ecs:{region}:123456789012:*"},
+        }, name
         assert tags_of(role) == contract_tags(env) | {"Name": name}
         assert iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"] == []
         assert iam.list_instance_profiles_for_role(RoleName=name)["InstanceProfiles"] == []
@@ -308,6 +313,10 @@ def test_task_definition_injects_the_secret(service_tier, aws, env):
     }
     assert not container.get("environment"), "no credential in plain environment"
     assert "healthCheck" not in container, "no container health check needs a tool the image may lack"
+    # Read-only root filesystem; /tmp is the one writable path, a task volume.
+    assert container["readonlyRootFilesystem"] is True
+    assert container["mountPoints"] == [{"sourceVolume": "scratch", "containerPath": "/tmp", "readOnly": False}]
+    assert [volume["name"] for volume in td["volumes"]] == ["scratch"]
 
 
 @pytest.mark.parametrize("env", ENVS)

@@ -24,7 +24,7 @@ ENV = "dev"
 PREFIX = f"{ENV}-payment"
 # What moto cannot show: it registers no target. Real AWS shows the same for the first seconds after a deploy.
 RUNTIME_CHECKS = {"alb: target health"}
-CHECK_COUNT = 28
+CHECK_COUNT = 29
 
 
 def verify(emulator, tmp_path, *envs):
@@ -153,6 +153,18 @@ def widen_execution_role(aws):
     return lambda: iam.put_role_policy(RoleName=role, PolicyName=policy, PolicyDocument=json.dumps(original))
 
 
+def trust_any_account(aws):
+    # The trust policy without its confused-deputy condition: ECS acting for any account could assume the role.
+    iam = aws("iam", ENV)
+    role = f"{PREFIX}-task-execution-role"
+    original = iam.get_role(RoleName=role)["Role"]["AssumeRolePolicyDocument"]
+    open_trust = copy.deepcopy(original)
+    for statement in open_trust["Statement"]:
+        statement.pop("Condition", None)
+    iam.update_assume_role_policy(RoleName=role, PolicyDocument=json.dumps(open_trust))
+    return lambda: iam.update_assume_role_policy(RoleName=role, PolicyDocument=json.dumps(original))
+
+
 def change_scaling_target_value(aws):
     scaling = aws("application-autoscaling", ENV)
     resource = f"service/{PREFIX}-cluster/{PREFIX}-service"
@@ -177,7 +189,8 @@ def roll_out_an_unpullable_image(aws):
     definition = ecs.describe_task_definition(taskDefinition=running["taskDefinition"])["taskDefinition"]
     container = dict(definition["containerDefinitions"][0])
     container["image"] = container["image"].replace(f".{ENV_REGIONS[ENV]}.", ".us-east-1.")
-    keep = ("family", "taskRoleArn", "executionRoleArn", "networkMode", "requiresCompatibilities", "cpu", "memory")
+    keep = ("family", "taskRoleArn", "executionRoleArn", "networkMode", "requiresCompatibilities", "cpu", "memory",
+            "volumes")
     unpullable = ecs.register_task_definition(**{k: definition[k] for k in keep}, containerDefinitions=[container])
     ecs.update_service(**service, taskDefinition=unpullable["taskDefinition"]["taskDefinitionArn"])
     return lambda: ecs.deregister_task_definition(taskDefinition=unpullable["taskDefinition"]["taskDefinitionArn"])
@@ -199,6 +212,8 @@ BREAKAGES = {
                                 "points at old-writer.cluster-0000.eu-west-1.rds.amazonaws.com"),
     "execution role widened": Breakage(widen_execution_role, "iam: execution role",
                                        "allows secretsmanager:GetSecretValue on Resource *"),
+    "execution role trusted by any account": Breakage(trust_any_account, "iam: execution role",
+                                                      "lets ecs-tasks.amazonaws.com assume it for any account"),
     "scaling target value changed": Breakage(change_scaling_target_value, "ecs: scaling policy",
                                              "target value 75.0; payment_scaling_cpu_threshold is 50"),
     "rollout of an unpullable image": Breakage(roll_out_an_unpullable_image, "ecs: deployment",

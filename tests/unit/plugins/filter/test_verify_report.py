@@ -24,7 +24,8 @@ def test_refuses_malformed_input():
 
 
 def test_not_deployed_environment():
-    expected = {key: None for key in ("zone_name", "az_count", "container_name", "container_port", "db_port",
+    expected = {key: None for key in ("zone_name", "az_count", "container_name", "scratch_path", "container_port",
+                                      "db_port",
                                       "min_count", "max_count", "cpu_threshold", "forward_paths", "endpoint_services",
                                       "allowed_wildcard_actions", "flows", "rollout_timeout", "now")}
     expected.update(name_prefix="prod-payment", environment="prod", region="us-east-1",

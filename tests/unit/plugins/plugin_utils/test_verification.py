@@ -57,6 +57,11 @@ def endpoint(service, kind="Interface", state="available", tables=()):
         REGION, service), "state": state, "vpc_endpoint_type": kind, "route_table_ids": list(tables)}
 
 
+TRUST = {"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole",
+         "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT},
+                       "ArnLike": {"aws:SourceArn": "arn:aws:ecs:%s:%s:*" % (REGION, ACCOUNT)}}}
+
+
 def healthy_reads():
     """What the role's reads return for a healthy dev environment (moto's shapes, trimmed)."""
     subnets = [{"id": s, "tags": {"Name": "%s-public-%d" % (P, i + 1)}} for i, s in enumerate(PUBLIC)]
@@ -113,9 +118,11 @@ def healthy_reads():
             "networkConfiguration": {"awsvpcConfiguration": {"subnets": list(PRIVATE), "securityGroups": [ECS_SG],
                                                              "assignPublicIp": "DISABLED"}}}]},
         "task_definition": {
-            "task_definition_arn": TASK_ARN, "execution_role_arn": ROLE_ARN,
+            "task_definition_arn": TASK_ARN, "execution_role_arn": ROLE_ARN, "volumes": [{"name": "scratch", "host": {}}],
             "container_definitions": [{
                 "name": "payment-processor", "environment": [{"name": "LOG_LEVEL", "value": "info"}],
+                "readonly_root_filesystem": True,
+                "mount_points": [{"source_volume": "scratch", "container_path": "/tmp", "read_only": False}],
                 "secrets": [{"name": n, "value_from": "%s:%s::" % (SECRET, k)}
                             for n, k in (("DB_HOST", "host"), ("DB_PASSWORD", "password"))]}]},
         "scaling": {
@@ -126,7 +133,8 @@ def healthy_reads():
                                   "predefined_metric_type": "ECSServiceAverageCPUUtilization"},
                               "target_value": 50.0}}]},
         "execution_role": {"iam_roles": [{"role_name": P + "-task-execution-role", "arn": ROLE_ARN,
-                                          "managed_policies": []}]},
+                                          "managed_policies": [], "assume_role_policy_document": {
+                                              "Version": "2012-10-17", "Statement": [TRUST]}}]},
         "execution_policies": {"policies": [{"policy_name": P + "-task-execution-policy", "policy_document": {
             "Version": "2012-10-17",
             "Statement": [
@@ -156,8 +164,8 @@ def expected(**overrides):
     deploy = "ansible-playbook site.yml -i inventories/dev"
     value = {
         "name_prefix": P, "environment": "dev", "region": REGION, "zone_name": ZONE, "az_count": 3,
-        "container_name": "payment-processor", "container_port": 8080, "db_port": 5432, "min_count": 2,
-        "max_count": 10, "cpu_threshold": 50, "forward_paths": ["/api/*", "/webhook/*"],
+        "container_name": "payment-processor", "scratch_path": "/tmp", "container_port": 8080, "db_port": 5432,
+        "min_count": 2, "max_count": 10, "cpu_threshold": 50, "forward_paths": ["/api/*", "/webhook/*"],
         "endpoint_services": ["s3", "ecr.api", "ecr.dkr", "logs", "secretsmanager"],
         "allowed_wildcard_actions": ["ecr:GetAuthorizationToken"], "deploy_command": deploy,
         "rollout_timeout": 900, "now": "2026-12-01T12:10:00",
@@ -184,7 +192,7 @@ CHECKS = [
     "ecs: service", "ecs: deployment", "ecs: running tasks", "ecs: scalable target", "ecs: scaling policy",
     "alb: target group", "alb: rule /api/*", "alb: rule /webhook/*", "alb: target health",
     "dns: db.dev.payment.internal", "dns: db-ro.dev.payment.internal", "dns: api.dev.payment.internal",
-    "secrets: task definition", "secrets: secret host", "iam: execution role",
+    "ecs: task hardening", "secrets: task definition", "secrets: secret host", "iam: execution role",
 ]
 
 
@@ -237,8 +245,8 @@ def test_healthy_details_name_what_decides():
         "api.%s -> dualstack.%s (the load balancer)" % (ZONE, ALB_DNS.lower()))
     assert result["secrets: task definition"][1] == "%s-task:3 injects DB_HOST, DB_PASSWORD from %s" % (P, SECRET)
     assert result["iam: execution role"][1] == (
-        "%s-task-execution-role reads only %s; its one wildcard resource is for ecr:GetAuthorizationToken"
-        % (P, SECRET))
+        "%s-task-execution-role reads only %s; its one wildcard resource is for ecr:GetAuthorizationToken; only ECS "
+        "tasks of its account may assume it" % (P, SECRET))
 
 
 def test_missing_vpc_gives_only_that_check():
@@ -634,7 +642,7 @@ def test_task_definition_missing():
     reads["task_definition"] = {"changed": False}
     result = run(reads)
     failed = {c for c, r in result.items() if r[0] == v.FAIL}
-    assert failed == {"secrets: task definition", "secrets: secret host", "iam: execution role"}
+    assert failed == {"ecs: task hardening", "secrets: task definition", "secrets: secret host", "iam: execution role"}
     assert result["secrets: task definition"][1] == (
         "there is no active revision of the task definition family %s-task" % P)
     assert result["secrets: secret host"][1] == (
@@ -1028,3 +1036,44 @@ def test_a_rule_without_a_numeric_priority_comes_last():
         "priority": "default", "conditions": [{"field": "path-pattern", "values": ["/api/*"]}],
         "actions": [{"type": "fixed-response"}]})
     assert run(reads)["alb: rule /api/*"][0] == v.PASS
+
+
+def test_task_hardening():
+    reads = healthy_reads()
+    assert run(reads)["ecs: task hardening"] == (
+        v.PASS, "root filesystem read-only; /tmp writable on the task volume scratch", "")
+    container(reads)["readonly_root_filesystem"] = False
+    container(reads)["mount_points"][0]["read_only"] = True
+    detail, fix = only_failure(reads, "ecs: task hardening")
+    assert detail == ("container payment-processor has a writable root filesystem; nothing writable is mounted at /tmp "
+                      "(applications and libraries write temporary files there)")
+    assert "read-only root filesystem and a task volume at /tmp" in fix
+    reads = healthy_reads()
+    reads["task_definition"]["volumes"] = []
+    assert only_failure(reads, "ecs: task hardening")[0].startswith("nothing writable is mounted at /tmp")
+    reads = healthy_reads()
+    reads["task_definition"] = {}
+    assert run(reads)["ecs: task hardening"][1] == (
+        "there is no active revision of the task definition family %s-task" % P)
+
+
+def test_execution_role_trust_needs_the_source_account():
+    reads = healthy_reads()
+    role = reads["execution_role"]["iam_roles"][0]
+    role["assume_role_policy_document"]["Statement"] = [
+        {"Sid": "Open", "Effect": "Allow", "Principal": {"Service": ["ecs-tasks.amazonaws.com"]}, "Action": "sts:AssumeRole"},
+        {"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole",
+         "Condition": {"StringEquals": {"aws:SourceAccount": "999999999999"}}},
+        {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::%s:root" % ACCOUNT}, "Action": "sts:AssumeRole"},
+        {"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole"},
+        {"Effect": "Deny", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"},
+    ]
+    detail, dummy = only_failure(reads, "iam: execution role")
+    assert detail.split("; ") == [
+        "its trust policy (statement Open) lets ecs-tasks.amazonaws.com assume it for any account (no "
+        "aws:SourceAccount condition naming %s)" % ACCOUNT,
+        "its trust policy (statement 1) lets ecs-tasks.amazonaws.com assume it for any account (no "
+        "aws:SourceAccount condition naming %s)" % ACCOUNT,
+    ]
+    del role["arn"]
+    assert "(no aws:SourceAccount condition naming its account)" in only_failure(reads, "iam: execution role")[0]
