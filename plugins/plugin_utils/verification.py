@@ -383,6 +383,24 @@ def endpoints_check(env):
         len(env.endpoints), _join(sorted(s[len(prefix):] if s.startswith(prefix) else s for s in by_service))))
 
 
+def default_group_check(env):
+    """The VPC's default security group allows nothing (AWS Security Hub control EC2.2)."""
+    name = "network: default security group"
+    if env.groups_problem:
+        return _read_failure(name, "the security groups", env.groups_problem)
+    group = _first(env.groups, "group_name", "default")
+    if group is None:
+        return check(name, FAIL, "the VPC has no default security group (AWS creates one with every VPC)",
+                     "Re-run the deploy (%s)." % env.deploy)
+    rules = ["%d %s" % (len(group.get(key) or []), label)
+             for key, label in (("ip_permissions", "inbound"), ("ip_permissions_egress", "outbound")) if group.get(key)]
+    if rules:
+        return check(name, FAIL, "the default group %s keeps %s rule(s): whatever is launched into the VPC without a "
+                     "group of its own gets that access" % (group.get("group_id"), " and ".join(rules)),
+                     "Re-run the deploy (%s): the vpc role empties it." % env.deploy)
+    return check(name, PASS, "%s allows nothing in or out" % group.get("group_id"))
+
+
 def placement_check(env):
     """The tiers sit in the subnets and behind the security groups the reachability checks assume."""
     name = "network: placement"
@@ -988,7 +1006,7 @@ def evaluate(reads, expected):
         return [first]
     return (
         [first, public_routing_check(env), private_routing_check(env), local_route_check(env), endpoints_check(env),
-         placement_check(env)]
+         default_group_check(env), placement_check(env)]
         + reachability_checks(env)
         + [service_check(env), deployment_check(env), running_check(env), scalable_target_check(env),
            scaling_policy_check(env), target_group_check(env)]

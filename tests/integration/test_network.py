@@ -107,6 +107,16 @@ def test_security_groups_are_least_privilege(platform, aws, env):
 
 
 @pytest.mark.parametrize("env", ENVS)
+def test_the_default_security_group_allows_nothing(platform, aws, env):
+    ec2 = aws("ec2", env)
+    vpc_id = find_vpc(ec2, env)["VpcId"]
+    [default] = ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc_id]},
+                                                      {"Name": "group-name", "Values": ["default"]}])["SecurityGroups"]
+    assert (default["IpPermissions"], default["IpPermissionsEgress"]) == ([], []), "AWS's default rules are revoked"
+    assert tags_of(default) == contract_tags(env)
+
+
+@pytest.mark.parametrize("env", ENVS)
 def test_vpc_endpoints_replace_nat(platform, aws, env):
     ec2 = aws("ec2", env)
     vpc_id = find_vpc(ec2, env)["VpcId"]

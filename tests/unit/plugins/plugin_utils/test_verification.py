@@ -84,6 +84,8 @@ def healthy_reads():
             group(ECS_SG, "ecs", [rule(8080, groups=[ALB_SG])], [rule(5432, groups=[DB_SG]), rule(443, ["0.0.0.0/0"])]),
             group(DB_SG, "db", [rule(5432, groups=[ECS_SG])], []),
             group(EP_SG, "endpoints", [rule(443, [CIDR])], []),
+            {"group_id": "sg-0default", "group_name": "default", "vpc_id": VPC, "ip_permissions": [],
+             "ip_permissions_egress": []},
         ]},
         "endpoints": {"vpc_endpoints": [endpoint("s3", "Gateway", tables=["rtb-0prv"])] + [
             endpoint(s) for s in ("ecr.api", "ecr.dkr", "logs", "secretsmanager")]},
@@ -185,7 +187,7 @@ def expected(**overrides):
 
 CHECKS = [
     "network: vpc", "routing: public subnets", "routing: private subnets", "routing: local route",
-    "routing: vpc endpoints", "network: placement",
+    "routing: vpc endpoints", "network: default security group", "network: placement",
     "reachability: internet -> alb:80", "reachability: internet -> alb:443", "reachability: alb -> ecs:8080",
     "reachability: ecs -> db:5432", "reachability: internet -> ecs:8080", "reachability: internet -> db:5432",
     "reachability: only ecs -> db:5432",
@@ -1077,3 +1079,24 @@ def test_execution_role_trust_needs_the_source_account():
     ]
     del role["arn"]
     assert "(no aws:SourceAccount condition naming its account)" in only_failure(reads, "iam: execution role")[0]
+
+
+def default_group(reads):
+    return next(g for g in reads["security_groups"]["security_groups"] if g["group_name"] == "default")
+
+
+def test_default_security_group_allows_nothing():
+    reads = healthy_reads()
+    assert run(reads)["network: default security group"][:2] == (v.PASS, "sg-0default allows nothing in or out")
+    default_group(reads)["ip_permissions"] = [rule(0, groups=["sg-0default"])]
+    default_group(reads)["ip_permissions_egress"] = [rule(0, ["0.0.0.0/0"])]
+    detail, fix = only_failure(reads, "network: default security group")
+    assert detail == ("the default group sg-0default keeps 1 inbound and 1 outbound rule(s): whatever is launched into "
+                      "the VPC without a group of its own gets that access")
+    assert fix.endswith("the vpc role empties it.")
+    reads["security_groups"]["security_groups"].remove(default_group(reads))
+    assert only_failure(reads, "network: default security group")[0] == (
+        "the VPC has no default security group (AWS creates one with every VPC)")
+    reads["security_groups"] = {"failed": True, "msg": "AccessDenied"}
+    assert run(reads)["network: default security group"][1] == (
+        "could not read the security groups: reading it failed: AccessDenied")
