@@ -12,24 +12,33 @@ try:
 except ImportError:
     pass  # reported by AnsibleAWSModule
 
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+
+
+@AWSRetry.jittered_backoff()
+def _all_policies(client, **key):
+    return client.get_paginator("describe_scaling_policies").paginate(**key).build_full_result()["ScalingPolicies"]
+
 
 class ScalableTarget:
     def __init__(self, module):
         self.module = module
-        self.client = module.client("application-autoscaling")
+        # Calls made with aws_retry=True back off and retry when AWS throttles.
+        self.client = module.client("application-autoscaling", retry_decorator=AWSRetry.jittered_backoff())
         p = module.params
         self.key = dict(
             ServiceNamespace=p["service_namespace"], ResourceId=p["resource_id"], ScalableDimension=p["scalable_dimension"]
         )
 
-    def _call(self, action, **kwargs):
+    def call(self, action, **kwargs):
+        """One API call of the client, retried on throttling; any other error fails the module, naming the target."""
         try:
-            return getattr(self.client, action)(**kwargs)
+            return getattr(self.client, action)(aws_retry=True, **kwargs)
         except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
             self.module.fail_json_aws(e, msg=f"{action} failed for {self.key['ResourceId']}")
 
     def target(self):
-        response = self._call(
+        response = self.call(
             "describe_scalable_targets",
             ServiceNamespace=self.key["ServiceNamespace"],
             ResourceIds=[self.key["ResourceId"]],
@@ -38,9 +47,8 @@ class ScalableTarget:
         return next((t for t in response["ScalableTargets"] if t["ResourceId"] == self.key["ResourceId"]), None)
 
     def policies(self):
-        paginator = self.client.get_paginator("describe_scaling_policies")
         try:
-            found = paginator.paginate(**self.key).build_full_result()["ScalingPolicies"]
+            found = _all_policies(self.client, **self.key)
         except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
             self.module.fail_json_aws(e, msg=f"Could not list the scaling policies of {self.key['ResourceId']}")
         return [

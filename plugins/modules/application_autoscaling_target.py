@@ -189,7 +189,7 @@ def ensure_present(module, st):
             kwargs = dict(st.key, MinCapacity=p["min_capacity"], MaxCapacity=p["max_capacity"])
             if not target and p["tags"]:
                 kwargs["Tags"] = p["tags"]
-            st._call("register_scalable_target", **kwargs)
+            st.call("register_scalable_target", **kwargs)
 
     wanted = {w["policy_name"]: wanted_configuration(w) for w in p["target_tracking_policies"]}
     existing = {e["PolicyName"]: e for e in policies}
@@ -198,7 +198,7 @@ def ensure_present(module, st):
             continue
         changed = True
         if not module.check_mode:
-            st._call(
+            st.call(
                 "put_scaling_policy",
                 PolicyName=name,
                 PolicyType="TargetTrackingScaling",
@@ -209,7 +209,7 @@ def ensure_present(module, st):
         for name in set(existing) - set(wanted):
             changed = True
             if not module.check_mode:
-                st._call("delete_scaling_policy", PolicyName=name, **st.key)
+                st.call("delete_scaling_policy", PolicyName=name, **st.key)
 
     if changed and not module.check_mode:
         target, policies = st.target(), st.policies()
@@ -230,8 +230,8 @@ def ensure_absent(module, st):
     if not module.check_mode:
         # Real AWS deletes a target's policies with it; deleting them first keeps every API consistent.
         for policy in policies:
-            st._call("delete_scaling_policy", PolicyName=policy["PolicyName"], **st.key)
-        st._call("deregister_scalable_target", **st.key)
+            st.call("delete_scaling_policy", PolicyName=policy["PolicyName"], **st.key)
+        st.call("deregister_scalable_target", **st.key)
     return True, None, [], before, {}
 
 

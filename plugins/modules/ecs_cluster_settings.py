@@ -75,11 +75,12 @@ except ImportError:
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 
 def describe(module, client):
     try:
-        clusters = client.describe_clusters(clusters=[module.params["cluster"]], include=["SETTINGS"])["clusters"]
+        clusters = client.describe_clusters(aws_retry=True, clusters=[module.params["cluster"]], include=["SETTINGS"])["clusters"]
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
         module.fail_json_aws(e, msg=f"Could not describe ECS cluster {module.params['cluster']}")
     # A deleted cluster stays visible as INACTIVE for a while.
@@ -94,7 +95,7 @@ def main():
         ),
         supports_check_mode=True,
     )
-    client = module.client("ecs")
+    client = module.client("ecs", retry_decorator=AWSRetry.jittered_backoff())
     wanted = module.params["container_insights"]
     cluster = describe(module, client)
 
@@ -110,7 +111,7 @@ def main():
     if changed and not module.check_mode:
         try:
             client.update_cluster(
-                cluster=cluster["clusterArn"], settings=[{"name": "containerInsights", "value": wanted}]
+                aws_retry=True, cluster=cluster["clusterArn"], settings=[{"name": "containerInsights", "value": wanted}]
             )
         except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
             module.fail_json_aws(e, msg=f"Could not update the settings of ECS cluster {module.params['cluster']}")

@@ -64,6 +64,7 @@ except ImportError:
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
@@ -95,10 +96,13 @@ def main():
             module.fail_json(msg=f"Unsupported resource {arn}: only ECR repositories and CloudWatch alarms")
         service, region = parts[2], parts[3]
         names = SERVICES[service]
-        # One client per service and region (module.client is only called on a miss).
-        client = clients.get((service, region)) or clients.setdefault((service, region), module.client(service, region=region))
+        # One client per service and region; its calls made with aws_retry=True back off when AWS throttles.
+        if (service, region) not in clients:
+            clients[service, region] = module.client(service, region=region, retry_decorator=AWSRetry.jittered_backoff())
+        client = clients[service, region]
         try:
-            current = boto3_tag_list_to_ansible_dict(client.list_tags_for_resource(**{names["arn"]: arn})[names["tags"]])
+            listed = client.list_tags_for_resource(aws_retry=True, **{names["arn"]: arn})
+            current = boto3_tag_list_to_ansible_dict(listed[names["tags"]])
         except is_boto3_error_code(names["missing"]) as e:
             if not module.check_mode:
                 module.fail_json_aws(e, msg=f"{arn} does not exist")
@@ -117,9 +121,10 @@ def main():
             continue
         try:
             if to_remove:
-                client.untag_resource(**{names["arn"]: arn, names["keys"]: to_remove})
+                client.untag_resource(aws_retry=True, **{names["arn"]: arn, names["keys"]: to_remove})
             if to_set:
-                client.tag_resource(**{names["arn"]: arn, names["tags"]: ansible_dict_to_boto3_tag_list(to_set)})
+                tag_list = ansible_dict_to_boto3_tag_list(to_set)
+                client.tag_resource(aws_retry=True, **{names["arn"]: arn, names["tags"]: tag_list})
         except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
             module.fail_json_aws(e, msg=f"Could not tag {arn}")
 

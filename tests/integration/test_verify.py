@@ -124,6 +124,17 @@ def open_db_to_the_internet(aws):
     return lambda: ec2.revoke_security_group_ingress(GroupId=db["GroupId"], IpPermissions=[rule])
 
 
+def open_the_default_group(aws):
+    # AWS's own default rule, put back by hand: anything launched into the VPC without a group may reach anything.
+    ec2 = aws("ec2", ENV)
+    vpc_id = ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": [f"{PREFIX}-vpc"]}])["Vpcs"][0]["VpcId"]
+    [group] = ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc_id]},
+                                                    {"Name": "group-name", "Values": ["default"]}])["SecurityGroups"]
+    rule = {"IpProtocol": "-1", "UserIdGroupPairs": [{"GroupId": group["GroupId"]}]}
+    ec2.authorize_security_group_ingress(GroupId=group["GroupId"], IpPermissions=[rule])
+    return lambda: ec2.revoke_security_group_ingress(GroupId=group["GroupId"], IpPermissions=[rule])
+
+
 def repoint_db_record(aws):
     route53 = aws("route53", ENV)
     zone = next(z for z in route53.list_hosted_zones()["HostedZones"]
@@ -208,6 +219,8 @@ BREAKAGES = {
                                 f"no ingress rule of {PREFIX}-db-sg admits tcp 5432 from {PREFIX}-ecs-sg"),
     "db open to the internet": Breakage(open_db_to_the_internet, "reachability: only ecs -> db:5432",
                                         f"{PREFIX}-db-sg ingress tcp 5432 from 0.0.0.0/0 is not from {PREFIX}-ecs-sg"),
+    "default group opened": Breakage(open_the_default_group, "network: default security group",
+                                     "keeps 1 inbound rule(s)"),
     "db record stale": Breakage(repoint_db_record, f"dns: db.{ENV}.payment.internal",
                                 "points at old-writer.cluster-0000.eu-west-1.rds.amazonaws.com"),
     "execution role widened": Breakage(widen_execution_role, "iam: execution role",

@@ -18,6 +18,7 @@ import botocore.exceptions
 import pytest
 from moto import mock_aws
 
+from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 from ansible_collections.payments.platform.plugins.module_utils import autoscaling
 from ansible_collections.payments.platform.plugins.module_utils.autoscaling import ScalableTarget
 
@@ -48,9 +49,10 @@ class FakeModule:
         self._client = client
         self.clients_asked_for = []
 
-    def client(self, service):
+    def client(self, service, retry_decorator=None):
+        # As AnsibleAWSModule.client does: calls made with aws_retry=True go through the retry decorator.
         self.clients_asked_for.append(service)
-        return self._client
+        return RetryingBotoClientWrapper(self._client, retry_decorator) if retry_decorator else self._client
 
     def fail_json_aws(self, exception, msg=None):
         raise Failed(exception, msg)
@@ -140,10 +142,30 @@ def test_call_returns_the_response_and_reports_botocore_errors():
     client.deregister_scalable_target.side_effect = botocore.exceptions.EndpointConnectionError(endpoint_url="x")
     reader = ScalableTarget(FakeModule(client))
 
-    assert reader._call("register_scalable_target", MinCapacity=1) == {"ScalableTargetARN": "arn"}
+    assert reader.call("register_scalable_target", MinCapacity=1) == {"ScalableTargetARN": "arn"}
     client.register_scalable_target.assert_called_once_with(MinCapacity=1)
     with pytest.raises(Failed, match=f"deregister_scalable_target failed for {RESOURCE_ID}"):
-        reader._call("deregister_scalable_target")
+        reader.call("deregister_scalable_target")
+
+
+def test_call_retries_when_aws_throttles(monkeypatch):
+    monkeypatch.setattr("time.sleep", lambda seconds: None)  # the backoff's waits
+    client = mock.Mock()
+    client.register_scalable_target.side_effect = [client_error("RegisterScalableTarget", "Throttling"),
+                                                   {"ScalableTargetARN": "arn"}]
+
+    assert ScalableTarget(FakeModule(client)).call("register_scalable_target") == {"ScalableTargetARN": "arn"}
+    assert client.register_scalable_target.call_count == 2
+
+
+def test_policies_retries_when_aws_throttles(monkeypatch):
+    monkeypatch.setattr("time.sleep", lambda seconds: None)
+    client = mock.Mock()
+    client.get_paginator.return_value.paginate.return_value.build_full_result.side_effect = [
+        client_error("DescribeScalingPolicies", "Throttling"), {"ScalingPolicies": []}]
+
+    assert ScalableTarget(FakeModule(client)).policies() == []
+    assert client.get_paginator.call_count == 2
 
 
 def test_policies_lists_the_targets_policies_across_pages(autoscaling_client):

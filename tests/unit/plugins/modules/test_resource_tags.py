@@ -159,6 +159,16 @@ def test_several_resources_each_in_the_region_of_its_arn(repository, alarm, tags
     ]
 
 
+def test_several_resources_of_one_service_and_region(alarm, tags_of, api, run_module):
+    first, second = alarm("payment-5xx"), alarm("payment-cpu")
+
+    result = run_module(resource_tags, {"resources": [first, second], "tags": {"Environment": "dev"}})
+
+    assert result["changed"] is True
+    assert tags_of(first) == tags_of(second) == {"Environment": "dev"}
+    assert [(c.service, c.region) for c in api.calls if c.operation == "TagResource"] == [("cloudwatch", REGION)] * 2
+
+
 def test_check_mode_reports_without_tagging(repository, tags_of, api, run_module):
     arn = repository(tags={"Old": "x"})
 
