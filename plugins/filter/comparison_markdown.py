@@ -48,7 +48,7 @@ EXAMPLES = r"""
   ansible.builtin.copy:
     content: "{{ environments | payments.platform.comparison_report(now(utc=true).isoformat())
                  | payments.platform.comparison_markdown }}"
-    dest: reports/comparison.md
+    dest: reports/comparison-report.md
     mode: "0644"
   # => # Payment platform: environment comparison
   #    ...

@@ -6,7 +6,7 @@
 
 """Post-deploy verification of one payment environment: every check, from what the read-only AWS modules returned.
 
-Used by the filter payments.platform.verify_checks (plugins/filter/verify_checks.py), which documents the input.
+Used by the filter payments.platform.verify_report (plugins/filter/verify_report.py), which documents the input.
 A check is {"check", "status", "detail", "fix"}: status "pass", "warn" (a state AWS legitimately shows for a while
 after a deploy, such as a deployment still in progress; it does not fail the run) or "fail" (definitely wrong).
 """
