@@ -124,6 +124,15 @@ EXAMPLES = {
     monitoring_alb_arn_suffix: "{{ alb_outputs.arn_suffix }}"
     monitoring_target_group_arn_suffix: "{{ alb_outputs.target_group_arn_suffix }}"
     monitoring_db_cluster_id: "{{ rds_outputs.cluster_id }}\"""",
+    "waf": """\
+- name: Web application firewall
+  ansible.builtin.include_role:
+    name: payments.platform.waf
+  vars:
+    waf_name_prefix: dev-payment
+    waf_resource_arn: "{{ alb_outputs.arn }}"
+    waf_rate_limit: 2000
+    waf_log_retention_days: 365\"""",
     "route53": """\
 - name: Private DNS
   ansible.builtin.include_role:

@@ -334,7 +334,9 @@ def leftovers(aws, env):
     left["load balancers"] = [lb for lb in elb.describe_load_balancers()["LoadBalancers"] if lb["LoadBalancerName"].startswith(p)]
     left["target groups"] = [tg for tg in elb.describe_target_groups()["TargetGroups"] if tg["TargetGroupName"].startswith(p)]
     left["iam roles"] = [r for r in aws("iam", env).list_roles()["Roles"] if r["RoleName"].startswith(p)]
-    left["log groups"] = aws("logs", env).describe_log_groups(logGroupNamePrefix=f"/ecs/{p}")["logGroups"]
+    left["log groups"] = [g for prefix in (f"/ecs/{p}", f"aws-waf-logs-{p}")
+                          for g in aws("logs", env).describe_log_groups(logGroupNamePrefix=prefix)["logGroups"]]
+    left["web ACLs"] = [a for a in aws("wafv2", env).list_web_acls(Scope="REGIONAL")["WebACLs"] if a["Name"].startswith(p)]
     left["alarms"] = aws("cloudwatch", env).describe_alarms(AlarmNamePrefix=p)["MetricAlarms"]
     left["scalable targets"] = aws("application-autoscaling", env).describe_scalable_targets(ServiceNamespace="ecs")["ScalableTargets"]
     left["hosted zones"] = aws("route53", env).list_hosted_zones_by_name(DNSName=f"{env}.payment.internal")["HostedZones"]

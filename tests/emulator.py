@@ -115,6 +115,33 @@ def _alb_default_attributes():
     FakeLoadBalancer.__init__ = init
 
 
+def _wafv2_list_resources_for_web_acl():
+    """WAFv2: moto does not implement ListResourcesForWebACL, which community.aws.wafv2_resources and
+    wafv2_resources_info call. Answer it from the associations moto keeps, as AWS does: the web ACL's resources of
+    the ResourceType asked for (APPLICATION_LOAD_BALANCER when none is), WAFNonexistentItemException for an unknown
+    web ACL."""
+    import json
+
+    from moto.wafv2.exceptions import WAFNonexistentItemException
+    from moto.wafv2.responses import WAFV2Response
+
+    # How each resource type's ARN reads (the services' ARN formats); the platform attaches only load balancers.
+    arn_parts = {"APPLICATION_LOAD_BALANCER": ":loadbalancer/app/", "API_GATEWAY": ":apigateway:",
+                 "APPSYNC": ":appsync:", "COGNITO_USER_POOL": ":cognito-idp:", "APP_RUNNER_SERVICE": ":apprunner:",
+                 "VERIFIED_ACCESS_INSTANCE": ":verified-access-instance/", "AMPLIFY": ":amplify:"}
+
+    def list_resources_for_web_acl(self):
+        body = json.loads(self.body)
+        web_acl = self.wafv2_backend.wacls.get(body["WebACLArn"])
+        if web_acl is None:
+            raise WAFNonexistentItemException
+        part = arn_parts.get(body.get("ResourceType") or "APPLICATION_LOAD_BALANCER", "\0")
+        arns = [arn for arn in web_acl.associated_resources if part in arn]
+        return 200, {"Content-Type": "application/json"}, json.dumps({"ResourceArns": arns})
+
+    WAFV2Response.list_resources_for_web_acl = list_resources_for_web_acl
+
+
 def _keep_ecs_service_settings():
     """ECS: moto's CreateService drops healthCheckGracePeriodSeconds and deploymentConfiguration (the circuit
     breaker), so ecs_service updates on every re-run and the settings cannot be read back. Keep both
@@ -660,6 +687,7 @@ PATCHES = [
     _seed_cluster_parameter_defaults,
     _keep_performance_insights_retention,
     _alb_default_attributes,
+    _wafv2_list_resources_for_web_acl,
     _keep_ecs_service_settings,
     _ecs_empty_tag_list,
     _ecr_replicates_and_expires,

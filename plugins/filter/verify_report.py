@@ -21,7 +21,7 @@ version_added: "1.0.0"
 short_description: Check a deployed payment environment from what the read-only AWS modules returned
 description:
   - Evaluates every post-deploy check of one environment (routing, network reachability, ECS, load balancer,
-    DNS, secrets and IAM) from the registered results of the C(payments.platform.verify) role's read tasks.
+    DNS, secrets, IAM and the web application firewall) from the registered results of the C(payments.platform.verify) role's read tasks.
     It calls no AWS API itself.
   - Each check has a status. V(pass). V(fail) for a state that is definitely wrong (with the fix in plain words).
     V(warn) for a state AWS legitimately shows for a while after a deploy and that cannot prove the platform works
@@ -50,6 +50,8 @@ options:
         the task execution role.
       - C(zones) M(amazon.aws.route53_info) C(hosted_zone) C(list_by_name), C(records) M(amazon.aws.route53_info)
         C(record_sets) of the private zone.
+      - C(web_acl) M(community.aws.wafv2_web_acl_info) and C(web_acl_resources) M(community.aws.wafv2_resources_info)
+        of the environment's web ACL.
       - C(secret) a dict with C(read) (whether the secret the task definition names was looked up) and C(host)
         (its C(host) key, empty when there was no such secret or key).
     type: dict
@@ -63,7 +65,8 @@ options:
         (short service names such as C(s3), C(ecr.api)), C(allowed_wildcard_actions) (the only actions allowed on
         Resource C(*)), C(flows) (the reachability filter's flows over the nodes C(alb), C(ecs) and C(db), each
         with a C(fix) text), C(deploy_command) (quoted in fixes), C(rollout_timeout) (seconds the deploy waits for a
-        rollout; a deployment still IN_PROGRESS after that fails instead of warning) and C(now) (ISO 8601, UTC).
+        rollout; a deployment still IN_PROGRESS after that fails instead of warning), C(waf_rate_limit) (requests per IP
+        address in 5 minutes above which the web ACL blocks) and C(now) (ISO 8601, UTC).
     type: dict
     required: true
 """

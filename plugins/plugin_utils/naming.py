@@ -43,6 +43,9 @@ def resource_names(prefix):
         "task_role": f"{prefix}-task-role",
         "scaling_policy": f"{prefix}-scaling-policy",
         "alarms": {alarm: f"{prefix}-{alarm}" for alarm in ALARMS},
+        "web_acl": f"{prefix}-waf",
+        # AWS WAF logs only to a log group whose name starts with aws-waf-logs- (WAF Developer Guide).
+        "waf_log_group": f"aws-waf-logs-{prefix}-waf",
     }
 
 

@@ -52,6 +52,10 @@ FARGATE_TASK_SIZES = {
 LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
                       3288, 3653)
 
+# The shortest audit-log retention: PCI DSS v4.0 requirement 10.5.1 keeps audit logs 12 months, the last 3 of them
+# immediately available; CloudWatch Logs keeps them available for as long as it keeps them.
+AUDIT_LOG_MIN_DAYS = 90
+
 # CreateDBCluster Port: "Valid Values: 1150-65535" (RDS API reference).
 DB_PORT_RANGE = (1150, 65535)
 # A TCP port; ECS PortMapping containerPort and the ALB target group port.
@@ -209,6 +213,24 @@ def check_log_retention(settings):
                         f"CloudWatch Logs accepts only {', '.join(map(str, LOG_RETENTION_DAYS))} days.",
                         "set it to one of them, e.g. 7, 30 or 365.")
     return None
+
+
+def check_audit_log_retention(settings):
+    value = _int(settings["payment_audit_log_retention_days"])
+    if value not in LOG_RETENTION_DAYS or value < AUDIT_LOG_MIN_DAYS:
+        kept = [days for days in LOG_RETENTION_DAYS if days >= AUDIT_LOG_MIN_DAYS]
+        return _problem("payment_audit_log_retention_days", settings["payment_audit_log_retention_days"],
+                        f"audit logs are kept at least {AUDIT_LOG_MIN_DAYS} days (PCI DSS v4.0 10.5.1: 3 months "
+                        f"immediately available), in a value CloudWatch Logs accepts: {', '.join(map(str, kept))}.",
+                        "set it to one of them, e.g. 365 (the 12 months PCI DSS asks for).")
+    return None
+
+
+def check_waf_rate_limit(settings):
+    # WAFv2 RateBasedStatement Limit, from botocore's service model (the API reference gives the same range).
+    shape = _session().get_service_model("wafv2").shape_for("RateLimit").metadata
+    return _in_range(settings, "payment_waf_rate_limit", (shape["min"], shape["max"]),
+                     "AWS WAF counts requests per IP address in 5 minutes", 2000)
 
 
 def check_container_port(settings):
@@ -370,6 +392,7 @@ def check_subnet_room(settings):
 
 RULES = (
     check_region, check_az_count, check_cpu_threshold, check_task_counts, check_task_size, check_log_retention,
+    check_audit_log_retention, check_waf_rate_limit,
     check_container_port, check_db_port, check_db_name, check_db_username, check_image_tag, check_repository_name,
     check_container_name, check_health_check, check_certificate, check_tags, check_forward_paths, check_rollout_timeout,
     check_subnet_room,

@@ -17,7 +17,7 @@ import re
 from collections.abc import Mapping
 from datetime import datetime, timezone
 
-from ansible_collections.payments.platform.plugins.plugin_utils import naming
+from ansible_collections.payments.platform.plugins.plugin_utils import naming, waf
 from ansible_collections.payments.platform.plugins.plugin_utils.reachability import (
     analyse,
     internet_gateway_route,
@@ -40,7 +40,7 @@ ROUTE_TARGET_KEYS = (
 REQUIRED_EXPECTED = (
     "name_prefix", "environment", "region", "zone_name", "az_count", "container_name", "scratch_path", "container_port",
     "db_port", "min_count", "max_count", "cpu_threshold", "forward_paths", "endpoint_services",
-    "allowed_wildcard_actions", "flows", "deploy_command", "rollout_timeout", "now",
+    "allowed_wildcard_actions", "flows", "deploy_command", "rollout_timeout", "waf_rate_limit", "now",
 )
 
 
@@ -167,6 +167,13 @@ class Environment:
         self.records = records.get("resource_record_sets") or []
 
         self.secret = reads.get("secret") if isinstance(reads.get("secret"), Mapping) else {}
+
+        acl, self.web_acl_problem = self.reads.get("web_acl")
+        self.web_acl = acl if acl.get("arn") else None
+        if self.web_acl is None and self.web_acl_problem is None:
+            self.web_acl_problem = "there is no web ACL %s" % n["web_acl"]
+        attached, self.attached_problem = self.reads.get("web_acl_resources")
+        self.web_acl_resources = attached.get("resource_arns") or []
 
     def _tier(self, tier):
         """The tier's subnets in AZ order (the order of their names)."""
@@ -652,6 +659,36 @@ def target_group_check(env):
         tg_name, env.tg.get("port"), lb_name))
 
 
+def waf_check(env):
+    """The load balancer is behind the web ACL, with the rate limit and every managed rule group blocking."""
+    name = "waf: web acl"
+    acl_name = env.names["web_acl"]
+    fix = ("Re-run the deploy (%s): the waf role creates %s with its rules (payment_waf_rate_limit) and attaches it "
+           "to %s." % (env.deploy, acl_name, env.names["load_balancer"]))
+    if env.web_acl is None:
+        return check(name, FAIL, env.web_acl_problem, fix)
+    if env.attached_problem:
+        return _read_failure(name, "what the web ACL is attached to", env.attached_problem)
+    rules = {r.get("name"): r for r in env.web_acl.get("rules") or []}
+    problems = []
+    if env.lb is not None and env.lb.get("load_balancer_arn") not in env.web_acl_resources:
+        problems.append("%s is not attached to %s" % (acl_name, env.names["load_balancer"]))
+    rate = rules.get(waf.RATE_RULE) or {}
+    limit = ((rate.get("statement") or {}).get("rate_based_statement") or {}).get("limit")
+    if "block" not in (rate.get("action") or {}) or limit != int(env.x["waf_rate_limit"]):
+        problems.append("rule %s %s, payment_waf_rate_limit is %s" % (
+            waf.RATE_RULE, "blocks above %s requests" % limit if "block" in (rate.get("action") or {}) and limit
+            else "does not block", env.x["waf_rate_limit"]))
+    # A managed group overridden to count only counts: it no longer blocks anything.
+    off = [group for group in waf.MANAGED_RULE_GROUPS if "none" not in ((rules.get(group) or {}).get("override_action") or {})]
+    if off:
+        problems.append("%s %s not blocking" % (_join(off), "is" if len(off) == 1 else "are"))
+    if problems:
+        return check(name, FAIL, "; ".join(problems), fix)
+    return check(name, PASS, "%s in front of %s: rate limit %s per IP in 5 minutes, %s" % (
+        acl_name, env.names["load_balancer"], limit, _join(waf.MANAGED_RULE_GROUPS)))
+
+
 def _rule_priority(rule):
     try:
         return int(rule.get("priority"))
@@ -1011,7 +1048,7 @@ def evaluate(reads, expected):
         + [service_check(env), deployment_check(env), running_check(env), scalable_target_check(env),
            scaling_policy_check(env), target_group_check(env)]
         + listener_rule_checks(env)
-        + [target_health_check(env)]
+        + [target_health_check(env), waf_check(env)]
         + dns_checks(env)
         + [task_hardening_check(env), task_secrets_check(env), secret_host_check(env), execution_role_check(env)]
     )

@@ -227,3 +227,25 @@ def test_a_version_or_class_aws_does_not_offer_is_refused(aws):
     finally:
         for name in ("default-version", "offered"):
             rds.delete_db_cluster(DBClusterIdentifier=name, SkipFinalSnapshot=True)
+
+
+def test_a_web_acl_lists_the_load_balancers_it_is_attached_to(aws):
+    wafv2 = aws("wafv2", region=REGION)
+    visibility = {"SampledRequestsEnabled": False, "CloudWatchMetricsEnabled": False, "MetricName": "patch"}
+    acl = wafv2.create_web_acl(Name="patch", Scope="REGIONAL", DefaultAction={"Allow": {}},
+                               VisibilityConfig=visibility)["Summary"]
+    alb = f"arn:aws:elasticloadbalancing:{REGION}:123456789012:loadbalancer/app/patch/0123456789abcdef"
+    api = f"arn:aws:apigateway:{REGION}::/restapis/abc/stages/prod"
+    try:
+        assert wafv2.list_resources_for_web_acl(WebACLArn=acl["ARN"])["ResourceArns"] == []
+        for resource in (alb, api):
+            wafv2.associate_web_acl(WebACLArn=acl["ARN"], ResourceArn=resource)
+        assert wafv2.list_resources_for_web_acl(WebACLArn=acl["ARN"])["ResourceArns"] == [alb]
+        assert wafv2.list_resources_for_web_acl(WebACLArn=acl["ARN"], ResourceType="API_GATEWAY")["ResourceArns"] == [api]
+        wafv2.disassociate_web_acl(ResourceArn=alb)
+        assert wafv2.list_resources_for_web_acl(WebACLArn=acl["ARN"])["ResourceArns"] == []
+        assert code_of(wafv2.list_resources_for_web_acl, WebACLArn=acl["ARN"] + "-gone")[0] == \
+            "WAFNonexistentItemException"
+    finally:
+        wafv2.disassociate_web_acl(ResourceArn=api)
+        wafv2.delete_web_acl(Name="patch", Scope="REGIONAL", Id=acl["Id"], LockToken=acl["LockToken"])

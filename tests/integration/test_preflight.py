@@ -39,6 +39,8 @@ BAD_INPUTS = {
     "Fargate CPU it does not offer": ({"payment_task_cpu": 768}, "payment_task_cpu"),
     "Fargate memory that does not go with the CPU": ({"payment_task_memory": 3000}, "payment_task_memory"),
     "log retention CloudWatch refuses": ({"payment_log_retention_days": 10}, "payment_log_retention_days"),
+    "audit logs kept less than 90 days": ({"payment_audit_log_retention_days": 60}, "payment_audit_log_retention_days"),
+    "WAF rate limit below AWS's": ({"payment_waf_rate_limit": 5}, "payment_waf_rate_limit"),
     "database name with a dash": ({"payment_db_name": "pay-ments"}, "payment_db_name"),
     "database name PostgreSQL reserves": ({"payment_db_name": "select"}, "payment_db_name"),
     "user name RDS reserves": ({"payment_db_username": "rdsadmin"}, "payment_db_username"),

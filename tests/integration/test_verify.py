@@ -24,7 +24,7 @@ ENV = "dev"
 PREFIX = f"{ENV}-payment"
 # What moto cannot show: it registers no target. Real AWS shows the same for the first seconds after a deploy.
 RUNTIME_CHECKS = {"alb: target health"}
-CHECK_COUNT = 30
+CHECK_COUNT = 31
 
 
 def verify(emulator, tmp_path, *envs):
@@ -176,6 +176,15 @@ def trust_any_account(aws):
     return lambda: iam.update_assume_role_policy(RoleName=role, PolicyDocument=json.dumps(original))
 
 
+def detach_the_web_acl(aws):
+    # The load balancer taken out from behind its web ACL, as a console click would.
+    wafv2, elb = aws("wafv2", ENV), aws("elbv2", ENV)
+    [acl] = [a for a in wafv2.list_web_acls(Scope="REGIONAL")["WebACLs"] if a["Name"] == f"{PREFIX}-waf"]
+    alb = elb.describe_load_balancers(Names=[f"{PREFIX}-alb"])["LoadBalancers"][0]["LoadBalancerArn"]
+    wafv2.disassociate_web_acl(ResourceArn=alb)
+    return lambda: wafv2.associate_web_acl(WebACLArn=acl["ARN"], ResourceArn=alb)
+
+
 def change_scaling_target_value(aws):
     scaling = aws("application-autoscaling", ENV)
     resource = f"service/{PREFIX}-cluster/{PREFIX}-service"
@@ -227,6 +236,7 @@ BREAKAGES = {
                                        "allows secretsmanager:GetSecretValue on Resource *"),
     "execution role trusted by any account": Breakage(trust_any_account, "iam: execution role",
                                                       "lets ecs-tasks.amazonaws.com assume it for any account"),
+    "web ACL detached": Breakage(detach_the_web_acl, "waf: web acl", f"{PREFIX}-waf is not attached to {PREFIX}-alb"),
     "scaling target value changed": Breakage(change_scaling_target_value, "ecs: scaling policy",
                                              "target value 75.0; payment_scaling_cpu_threshold is 50"),
     "rollout of an unpullable image": Breakage(roll_out_an_unpullable_image, "ecs: deployment",

@@ -31,6 +31,7 @@ def test_the_contracts_names():
     assert sorted(dev["alarms"].values()) == ["dev-payment-alb-5xx", "dev-payment-db-cpu-high",
                                               "dev-payment-service-cpu-high", "dev-payment-target-5xx",
                                               "dev-payment-unhealthy-targets"]
+    assert (dev["web_acl"], dev["waf_log_group"]) == ("dev-payment-waf", "aws-waf-logs-dev-payment-waf")
 
 
 def test_every_name_starts_with_the_prefix():
@@ -39,4 +40,6 @@ def test_every_name_starts_with_the_prefix():
             return [leaf for item in value.values() for leaf in leaves(item)]
         return [leaf for item in value for leaf in leaves(item)] if isinstance(value, list) else [value]
 
-    assert all(name.removeprefix("/ecs/").startswith("prod-payment-") for name in leaves(names("prod-payment")))
+    # AWS fixes the start of two: /ecs/ by convention, aws-waf-logs- for WAF's log groups.
+    assert all(name.removeprefix("/ecs/").removeprefix("aws-waf-logs-").startswith("prod-payment-")
+               for name in leaves(names("prod-payment")))

@@ -58,6 +58,14 @@ BAD = {
     "Fargate memory step": ({"payment_task_cpu": 2048, "payment_task_memory": 4500}, "payment_task_memory",
                             "4096 to 16384 in steps of 1024"),
     "log retention": ({"payment_log_retention_days": 10}, "payment_log_retention_days", "1, 3, 5, 7, 14"),
+    "audit logs kept 60 days": ({"payment_audit_log_retention_days": 60}, "payment_audit_log_retention_days",
+                                "at least 90 days (PCI DSS v4.0 10.5.1"),
+    "audit retention CloudWatch refuses": ({"payment_audit_log_retention_days": 100}, "payment_audit_log_retention_days",
+                                           "90, 120, 150, 180, 365"),
+    "audit retention not a number": ({"payment_audit_log_retention_days": "a year"}, "payment_audit_log_retention_days",
+                                     "at least 90"),
+    "WAF rate limit below AWS's": ({"payment_waf_rate_limit": 9}, "payment_waf_rate_limit", "from 10 to 2000000000"),
+    "WAF rate limit above AWS's": ({"payment_waf_rate_limit": 2000000001}, "payment_waf_rate_limit", "from 10 to"),
     "container port zero": ({"payment_container_port": 0}, "payment_container_port", "from 1 to 65535"),
     "container port too high": ({"payment_container_port": 70000}, "payment_container_port", "from 1 to 65535"),
     "container port is the DB port": ({"payment_container_port": 5432}, "payment_container_port", "payment_db_port"),
@@ -112,6 +120,9 @@ def test_each_rule_refuses_with_the_variable_the_value_the_rule_and_the_fix(chan
 
 
 GOOD = {
+    "audit logs kept 90 days, the fewest": {"payment_audit_log_retention_days": 90},
+    "audit logs kept 10 years": {"payment_audit_log_retention_days": "3653"},
+    "WAF rate limits at AWS's bounds": {"payment_waf_rate_limit": 10},
     "largest Fargate size": {"payment_task_cpu": 16384, "payment_task_memory": 122880},
     "smallest Fargate size": {"payment_task_cpu": "256", "payment_task_memory": "512"},
     "certificate of the region": {

@@ -28,6 +28,7 @@ TG_ARN = "arn:aws:elasticloadbalancing:%s:%s:targetgroup/%s-tg/73e2d6bc24d8a067"
 TASK_ARN = "arn:aws:ecs:%s:%s:task-definition/%s-task:3" % (REGION, ACCOUNT, P)
 ROLE_ARN = "arn:aws:iam::%s:role/%s-task-execution-role" % (ACCOUNT, P)
 ZONE = "dev.payment.internal"
+WEB_ACL_ARN = "arn:aws:wafv2:%s:%s:regional/webacl/%s-waf/a1b2c3d4" % (REGION, ACCOUNT, P)
 
 
 def rule(port, cidrs=(), groups=()):
@@ -159,6 +160,14 @@ def healthy_reads():
             {"name": "db.%s." % ZONE, "type": "TXT", "resource_records": [{"value": '"note"'}]},
         ]},
         "secret": {"read": True, "host": WRITER},
+        "web_acl": {"arn": WEB_ACL_ARN, "name": P + "-waf", "default_action": {"allow": {}}, "rules": [
+            {"name": "rate-limit-per-ip", "priority": 0, "action": {"block": {}},
+             "statement": {"rate_based_statement": {"limit": 2000, "aggregate_key_type": "IP"}}},
+        ] + [{"name": group, "priority": 10 * n, "override_action": {"none": {}},
+              "statement": {"managed_rule_group_statement": {"vendor_name": "AWS", "name": group}}}
+             for n, group in enumerate(("AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet",
+                                        "AWSManagedRulesSQLiRuleSet"), start=1)]},
+        "web_acl_resources": {"resource_arns": [ALB_ARN]},
     }
 
 
@@ -170,7 +179,7 @@ def expected(**overrides):
         "min_count": 2, "max_count": 10, "cpu_threshold": 50, "forward_paths": ["/api/*", "/webhook/*"],
         "endpoint_services": ["s3", "ecr.api", "ecr.dkr", "logs", "secretsmanager"],
         "allowed_wildcard_actions": ["ecr:GetAuthorizationToken"], "deploy_command": deploy,
-        "rollout_timeout": 900, "now": "2026-12-01T12:10:00",
+        "rollout_timeout": 900, "waf_rate_limit": 2000, "now": "2026-12-01T12:10:00",
         "flows": [
             {"from": "internet", "to": "alb", "port": 80, "expect": "allow", "fix": "fix alb 80"},
             {"from": "internet", "to": "alb", "port": 443, "expect": "allow", "fix": "fix alb 443"},
@@ -193,6 +202,7 @@ CHECKS = [
     "reachability: only ecs -> db:5432",
     "ecs: service", "ecs: deployment", "ecs: running tasks", "ecs: scalable target", "ecs: scaling policy",
     "alb: target group", "alb: rule /api/*", "alb: rule /webhook/*", "alb: target health",
+    "waf: web acl",
     "dns: db.dev.payment.internal", "dns: db-ro.dev.payment.internal", "dns: api.dev.payment.internal",
     "ecs: task hardening", "secrets: task definition", "secrets: secret host", "iam: execution role",
 ]
@@ -1100,3 +1110,60 @@ def test_default_security_group_allows_nothing():
     reads["security_groups"] = {"failed": True, "msg": "AccessDenied"}
     assert run(reads)["network: default security group"][1] == (
         "could not read the security groups: reading it failed: AccessDenied")
+
+
+# ---- web application firewall ------------------------------------------------------------------------------
+
+
+def test_waf_healthy_detail():
+    assert run()["waf: web acl"][1] == (
+        "%s-waf in front of %s-alb: rate limit 2000 per IP in 5 minutes, AWSManagedRulesCommonRuleSet, "
+        "AWSManagedRulesKnownBadInputsRuleSet, AWSManagedRulesSQLiRuleSet" % (P, P))
+
+
+def test_waf_missing_or_unreadable():
+    reads = healthy_reads()
+    reads["web_acl"] = {}
+    detail, fix = only_failure(reads, "waf: web acl")
+    assert detail == "there is no web ACL %s-waf" % P and "payment_waf_rate_limit" in fix
+    reads = healthy_reads()
+    reads["web_acl_resources"] = {"failed": True, "msg": "denied"}
+    detail, _fix = only_failure(reads, "waf: web acl")
+    assert "what the web ACL is attached to" in detail and "denied" in detail
+
+
+def test_waf_not_attached_to_the_load_balancer():
+    reads = healthy_reads()
+    reads["web_acl_resources"] = {"resource_arns": []}
+    detail, _fix = only_failure(reads, "waf: web acl")
+    assert detail == "%s-waf is not attached to %s-alb" % (P, P)
+
+
+def test_waf_rate_limit_other_than_the_inventory():
+    detail, _fix = only_failure(healthy_reads(), "waf: web acl", waf_rate_limit="500")
+    assert detail == "rule rate-limit-per-ip blocks above 2000 requests, payment_waf_rate_limit is 500"
+
+
+def test_waf_rate_rule_counting_only_or_gone():
+    reads = healthy_reads()
+    reads["web_acl"]["rules"][0]["action"] = {"count": {}}
+    detail, _fix = only_failure(reads, "waf: web acl")
+    assert detail == "rule rate-limit-per-ip does not block, payment_waf_rate_limit is 2000"
+    reads["web_acl"]["rules"] = reads["web_acl"]["rules"][1:]
+    assert only_failure(reads, "waf: web acl")[0] == detail
+
+
+def test_waf_managed_groups_overridden_to_count_or_removed():
+    reads = healthy_reads()
+    reads["web_acl"]["rules"][1]["override_action"] = {"count": {}}
+    assert only_failure(reads, "waf: web acl")[0] == "AWSManagedRulesCommonRuleSet is not blocking"
+    del reads["web_acl"]["rules"][3]
+    assert only_failure(reads, "waf: web acl")[0] == (
+        "AWSManagedRulesCommonRuleSet, AWSManagedRulesSQLiRuleSet are not blocking")
+
+
+def test_waf_attachment_not_judged_without_the_load_balancer():
+    reads = healthy_reads()
+    reads["load_balancer"] = {"failed": True, "msg": "denied"}
+    reads["web_acl_resources"] = {"resource_arns": []}
+    assert run(reads)["waf: web acl"][0] == v.PASS
