@@ -115,14 +115,17 @@ def _alb_default_attributes():
     FakeLoadBalancer.__init__ = init
 
 
-def _wafv2_list_resources_for_web_acl():
-    """WAFv2: moto does not implement ListResourcesForWebACL, which community.aws.wafv2_resources and
-    wafv2_resources_info call. Answer it from the associations moto keeps, as AWS does: the web ACL's resources of
-    the ResourceType asked for (APPLICATION_LOAD_BALANCER when none is), WAFNonexistentItemException for an unknown
-    web ACL."""
+def _wafv2_associations():
+    """WAFv2: moto does not implement ListResourcesForWebACL (community.aws.wafv2_resources and wafv2_resources_info
+    call it), deletes a web ACL that is still attached, and keeps a deleted load balancer attached. As AWS does:
+    ListResourcesForWebACL answers the web ACL's resources of the ResourceType asked for (APPLICATION_LOAD_BALANCER
+    when none is), WAFNonexistentItemException for an unknown web ACL; DeleteWebACL of an attached web ACL is refused
+    with WAFAssociatedItemException; deleting a load balancer detaches it from its web ACL."""
     import json
 
-    from moto.wafv2.exceptions import WAFNonexistentItemException
+    from moto.elbv2.models import ELBv2Backend
+    from moto.wafv2.exceptions import WAFNonexistentItemException, WAFv2ClientError
+    from moto.wafv2.models import WAFV2Backend, wafv2_backends
     from moto.wafv2.responses import WAFV2Response
 
     # How each resource type's ARN reads (the services' ARN formats); the platform attaches only load balancers.
@@ -135,11 +138,33 @@ def _wafv2_list_resources_for_web_acl():
         web_acl = self.wafv2_backend.wacls.get(body["WebACLArn"])
         if web_acl is None:
             raise WAFNonexistentItemException
-        part = arn_parts.get(body.get("ResourceType") or "APPLICATION_LOAD_BALANCER", "\0")
-        arns = [arn for arn in web_acl.associated_resources if part in arn]
+        part = arn_parts.get(body.get("ResourceType") or "APPLICATION_LOAD_BALANCER")
+        arns = [arn for arn in web_acl.associated_resources if part and part in arn]
         return 200, {"Content-Type": "application/json"}, json.dumps({"ResourceArns": arns})
 
+    original_delete_web_acl = WAFV2Backend.delete_web_acl
+
+    @functools.wraps(original_delete_web_acl)
+    def delete_web_acl(self, name, scope, _id, lock_token):
+        for web_acl in self.wacls.values():
+            if web_acl.name == name and web_acl.id == _id and web_acl.associated_resources:
+                raise WAFv2ClientError(
+                    "WAFAssociatedItemException", "AWS WAF couldn\u2019t perform the operation because your resource is "
+                    "being used by another resource or it\u2019s associated with another resource.")
+        return original_delete_web_acl(self, name, scope, _id, lock_token)
+
+    original_delete_load_balancer = ELBv2Backend.delete_load_balancer
+
+    @functools.wraps(original_delete_load_balancer)
+    def delete_load_balancer(self, arn):
+        original_delete_load_balancer(self, arn)
+        for web_acl in wafv2_backends[self.account_id][self.region_name].wacls.values():
+            if arn in web_acl.associated_resources:
+                web_acl.associated_resources.remove(arn)
+
     WAFV2Response.list_resources_for_web_acl = list_resources_for_web_acl
+    WAFV2Backend.delete_web_acl = delete_web_acl
+    ELBv2Backend.delete_load_balancer = delete_load_balancer
 
 
 def _keep_ecs_service_settings():
@@ -687,7 +712,7 @@ PATCHES = [
     _seed_cluster_parameter_defaults,
     _keep_performance_insights_retention,
     _alb_default_attributes,
-    _wafv2_list_resources_for_web_acl,
+    _wafv2_associations,
     _keep_ecs_service_settings,
     _ecs_empty_tag_list,
     _ecr_replicates_and_expires,

@@ -246,6 +246,30 @@ def test_a_web_acl_lists_the_load_balancers_it_is_attached_to(aws):
         assert wafv2.list_resources_for_web_acl(WebACLArn=acl["ARN"])["ResourceArns"] == []
         assert code_of(wafv2.list_resources_for_web_acl, WebACLArn=acl["ARN"] + "-gone")[0] == \
             "WAFNonexistentItemException"
+        # Still attached to the API: AWS refuses to delete it.
+        assert code_of(wafv2.delete_web_acl, Name="patch", Scope="REGIONAL", Id=acl["Id"],
+                       LockToken=acl["LockToken"])[0] == "WAFAssociatedItemException"
     finally:
         wafv2.disassociate_web_acl(ResourceArn=api)
         wafv2.delete_web_acl(Name="patch", Scope="REGIONAL", Id=acl["Id"], LockToken=acl["LockToken"])
+
+
+def test_a_deleted_load_balancer_leaves_its_web_acl(aws):
+    ec2, elb, wafv2 = aws("ec2", region=REGION), aws("elbv2", region=REGION), aws("wafv2", region=REGION)
+    vpc = ec2.create_vpc(CidrBlock="10.77.0.0/16")["Vpc"]["VpcId"]
+    zones = [z["ZoneName"] for z in ec2.describe_availability_zones()["AvailabilityZones"]][:2]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.77.{n}.0/24", AvailabilityZone=zone)["Subnet"]["SubnetId"]
+               for n, zone in enumerate(zones)]
+    alb = elb.create_load_balancer(Name="patch-alb", Subnets=subnets)["LoadBalancers"][0]["LoadBalancerArn"]
+    visibility = {"SampledRequestsEnabled": False, "CloudWatchMetricsEnabled": False, "MetricName": "patch"}
+    acl = wafv2.create_web_acl(Name="patch-gone", Scope="REGIONAL", DefaultAction={"Allow": {}},
+                               VisibilityConfig=visibility)["Summary"]
+    wafv2.associate_web_acl(WebACLArn=acl["ARN"], ResourceArn=alb)
+    elb.delete_load_balancer(LoadBalancerArn=alb)
+    try:
+        assert wafv2.list_resources_for_web_acl(WebACLArn=acl["ARN"])["ResourceArns"] == []
+    finally:
+        wafv2.delete_web_acl(Name="patch-gone", Scope="REGIONAL", Id=acl["Id"], LockToken=acl["LockToken"])
+        for subnet in subnets:
+            ec2.delete_subnet(SubnetId=subnet)
+        ec2.delete_vpc(VpcId=vpc)
