@@ -326,6 +326,12 @@ def leftovers(aws, env):
     left["db parameter groups"] = [
         g for g in rds.describe_db_cluster_parameter_groups()["DBClusterParameterGroups"] if g["DBClusterParameterGroupName"].startswith(p)
     ]
+    # A protected environment's teardown keeps its final snapshot (and schedules its secret for deletion): the
+    # teardown tests name what they allow.
+    left["db snapshots"] = [
+        s for s in rds.describe_db_cluster_snapshots(SnapshotType="manual")["DBClusterSnapshots"]
+        if s["DBClusterSnapshotIdentifier"].startswith(p)
+    ]
     left["secrets"] = [s for s in aws("secretsmanager", env).list_secrets(IncludePlannedDeletion=True)["SecretList"] if s["Name"].startswith(p)]
     ecs = aws("ecs", env)
     left["ecs clusters"] = [c for c in ecs.describe_clusters(clusters=[f"{p}-cluster"])["clusters"] if c["status"] != "INACTIVE"]

@@ -707,7 +707,57 @@ def _rds_aurora_postgresql_refusals():
     RDSBackend.create_db_cluster, RDSBackend.create_db_instance = create_db_cluster, create_db_instance
 
 
+def _alb_deletion_protection_refusal():
+    """ELBv2: moto deletes a load balancer whatever its deletion protection. As AWS does (DeleteLoadBalancer: "You
+    can't delete a load balancer if deletion protection is enabled"), one whose `deletion_protection.enabled`
+    attribute is true is refused with OperationNotPermitted."""
+    from moto.elbv2.exceptions import ELBClientError
+    from moto.elbv2.models import ELBv2Backend
+
+    original = ELBv2Backend.delete_load_balancer
+
+    @functools.wraps(original)
+    def delete_load_balancer(self, arn):
+        balancer = self.load_balancers.get(arn)
+        if balancer is not None and str(balancer.attrs.get("deletion_protection.enabled", "false")).lower() == "true":
+            raise ELBClientError("OperationNotPermitted", f"Load balancer '{arn}' cannot be deleted because deletion "
+                                                          "protection is enabled")
+        return original(self, arn)
+
+    ELBv2Backend.delete_load_balancer = delete_load_balancer
+
+
+def _secret_marked_for_deletion_message():
+    """Secrets Manager: moto refuses GetSecretValue on a secret scheduled for deletion with its own wording ("currently
+    marked deleted"); AWS's InvalidRequestException says "You can't perform this operation on the secret because it
+    was marked for deletion.", the text by which the amazon.aws lookup's `on_deleted` recognises the case."""
+    from moto.secretsmanager.exceptions import InvalidRequestException
+    from moto.secretsmanager.models import SecretsManagerBackend
+
+    original = SecretsManagerBackend.get_secret_value
+
+    @functools.wraps(original)
+    def get_secret_value(self, secret_id, *args, **kwargs):
+        if secret_id in self.secrets and self.secrets[secret_id].is_deleted():
+            raise InvalidRequestException(
+                "You can't perform this operation on the secret because it was marked for deletion.")
+        return original(self, secret_id, *args, **kwargs)
+
+    SecretsManagerBackend.get_secret_value = get_secret_value
+
+
+def _aws_managed_policies():
+    """IAM: AWS managed policies (arn:aws:iam::aws:policy/...) exist in every account; moto loads them only with
+    MOTO_IAM_LOAD_MANAGED_POLICIES=true, so attaching one (AmazonRDSEnhancedMonitoringRole) fails otherwise."""
+    import os
+
+    os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+
+
 PATCHES = [
+    _aws_managed_policies,
+    _alb_deletion_protection_refusal,
+    _secret_marked_for_deletion_message,
     _keep_performance_insights,
     _seed_cluster_parameter_defaults,
     _keep_performance_insights_retention,

@@ -41,7 +41,7 @@ options:
       - C(vpc) M(amazon.aws.ec2_vpc_net_info), C(subnets) M(amazon.aws.ec2_vpc_subnet_info),
         C(route_tables) M(amazon.aws.ec2_vpc_route_table_info), C(security_groups)
         M(amazon.aws.ec2_security_group_info), C(endpoints) M(amazon.aws.ec2_vpc_endpoint_info), all of the VPC.
-      - C(db_cluster) M(amazon.aws.rds_cluster_info), C(load_balancer) M(amazon.aws.elb_application_lb_info)
+      - C(db_cluster) M(amazon.aws.rds_cluster_info), C(db_instances) M(amazon.aws.rds_instance_info), C(load_balancer) M(amazon.aws.elb_application_lb_info)
         with listeners and rules, C(target_group) M(community.aws.elb_target_group_info) with
         C(collect_targets_health), C(service) M(community.aws.ecs_service_info) with C(details),
         C(task_definition) M(community.aws.ecs_taskdefinition_info) of the family (its latest revision),
@@ -66,7 +66,9 @@ options:
         Resource C(*)), C(flows) (the reachability filter's flows over the nodes C(alb), C(ecs) and C(db), each
         with a C(fix) text), C(deploy_command) (quoted in fixes), C(rollout_timeout) (seconds the deploy waits for a
         rollout; a deployment still IN_PROGRESS after that fails instead of warning), C(waf_rate_limit) (requests per IP
-        address in 5 minutes above which the web ACL blocks) and C(now) (ISO 8601, UTC).
+        address in 5 minutes above which the web ACL blocks), C(now) (ISO 8601, UTC), C(protected) (the cluster and
+        the load balancer have deletion protection exactly then), C(db_monitoring_interval) (Enhanced Monitoring
+        seconds of both instances) and C(db_auto_minor_version_upgrade).
     type: dict
     required: true
 """

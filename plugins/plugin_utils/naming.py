@@ -32,6 +32,9 @@ def resource_names(prefix):
         "db_cluster": f"{prefix}-db-cluster",
         "db_instances": [f"{prefix}-db-{n}" for n in range(1, DB_INSTANCE_COUNT + 1)],
         "db_secret": f"{prefix}-db-credentials",
+        # A protected environment's teardown names its final snapshot {this}-<UTC timestamp YYYYMMDDHHMMSS>.
+        "db_final_snapshot_prefix": f"{prefix}-db-final",
+        "db_monitoring_role": f"{prefix}-rds-monitoring-role",
         "load_balancer": f"{prefix}-alb",
         "target_group": f"{prefix}-tg",
         "ecs_cluster": f"{prefix}-cluster",

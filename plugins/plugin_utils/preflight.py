@@ -102,6 +102,10 @@ TAG_RESERVED_PREFIXES = ("aws:", "rds:")
 # (ELB User Guide, "Path conditions"); the platform's start with /.
 PATH_PATTERN = re.compile(r"/[A-Za-z0-9_\-.$/~\"'@:+&*?]{0,127}")
 
+# CreateDBInstance MonitoringInterval: "Valid Values: 0 | 1 | 5 | 10 | 15 | 30 | 60" seconds (RDS API reference);
+# 0 turns Enhanced Monitoring off.
+MONITORING_INTERVALS = (0, 1, 5, 10, 15, 30, 60)
+
 # Addresses AWS reserves in every subnet: the first four and the last (VPC User Guide, "Subnet CIDR blocks").
 SUBNET_RESERVED_ADDRESSES = 5
 # An ALB needs subnets of at least /27 with at least 8 free addresses (ELB User Guide, "Subnets for your load
@@ -362,6 +366,25 @@ def check_rollout_timeout(settings):
                      "set it to a positive number of seconds, e.g. 900.")
 
 
+def check_monitoring_interval(settings):
+    value = settings["payment_db_monitoring_interval"]
+    if _int(value) not in MONITORING_INTERVALS:
+        return _problem("payment_db_monitoring_interval", value,
+                        f"RDS collects Enhanced Monitoring metrics every {', '.join(map(str, MONITORING_INTERVALS[1:]))} "
+                        "seconds, or not at all (0).",
+                        "set it to one of them, e.g. 60.")
+    return None
+
+
+def check_protected(settings):
+    value = settings["payment_protected"]
+    if not isinstance(value, bool) and str(value).lower() not in ("true", "false"):
+        return _problem("payment_protected", value,
+                        "it says whether deletion protection guards the environment's database and load balancer.",
+                        "set it to true or false.")
+    return None
+
+
 def check_subnet_room(settings):
     """The layout's subnets must hold what AWS places in them: the ALB (public), and during a rollout every task,
     each interface endpoint and each DB instance (private), all in one subnet when the service's other zones fail."""
@@ -395,7 +418,7 @@ RULES = (
     check_audit_log_retention, check_waf_rate_limit,
     check_container_port, check_db_port, check_db_name, check_db_username, check_image_tag, check_repository_name,
     check_container_name, check_health_check, check_certificate, check_tags, check_forward_paths, check_rollout_timeout,
-    check_subnet_room,
+    check_monitoring_interval, check_protected, check_subnet_room,
 )
 
 

@@ -40,7 +40,8 @@ ROUTE_TARGET_KEYS = (
 REQUIRED_EXPECTED = (
     "name_prefix", "environment", "region", "zone_name", "az_count", "container_name", "scratch_path", "container_port",
     "db_port", "min_count", "max_count", "cpu_threshold", "forward_paths", "endpoint_services",
-    "allowed_wildcard_actions", "flows", "deploy_command", "rollout_timeout", "waf_rate_limit", "now",
+    "allowed_wildcard_actions", "flows", "deploy_command", "rollout_timeout", "waf_rate_limit", "now", "protected",
+    "db_monitoring_interval", "db_auto_minor_version_upgrade",
 )
 
 
@@ -111,6 +112,9 @@ class Environment:
         self.cluster = _first(clusters.get("clusters"), "db_cluster_identifier", n["db_cluster"])
         if self.cluster is None and self.cluster_problem is None:
             self.cluster_problem = "there is no DB cluster %s" % n["db_cluster"]
+
+        instances, self.instances_problem = self.reads.get("db_instances")
+        self.instances = [i for i in instances.get("instances") or [] if isinstance(i, Mapping)]
 
         lbs, self.lb_problem = self.reads.get("load_balancer")
         self.lb = _first(lbs.get("load_balancers"), "load_balancer_name", n["load_balancer"])
@@ -901,6 +905,70 @@ def secret_host_check(env):
     return check(name, PASS, "the secret's host is the writer endpoint %s" % writer)
 
 
+def _flag(value):
+    """A boolean as AWS's APIs give it: a bool (RDS) or the string "true"/"false" (ELBv2 attributes)."""
+    return value is True or str(value).lower() == "true"
+
+
+def _protection_fix(env, what):
+    protected = bool(env.x["protected"])
+    return ("Re-run the deploy (%s): it sets %s's deletion protection to the environment's class (payment_protected is "
+            "%s)." % (env.deploy, what, "true" if protected else "false"))
+
+
+def db_protection_check(env):
+    name = "rds: deletion protection"
+    fix = _protection_fix(env, "the cluster")
+    if env.cluster is None:
+        return check(name, FAIL, env.cluster_problem, fix)
+    wanted, live = bool(env.x["protected"]), _flag(env.cluster.get("deletion_protection"))
+    if live != wanted:
+        return check(name, FAIL, "the cluster's deletion protection is %s, but the environment is %s" % (
+            "on" if live else "off", "protected" if wanted else "not protected"), fix)
+    return check(name, PASS, "deletion protection is %s, as the environment's class wants" % ("on" if live else "off"))
+
+
+def alb_protection_check(env):
+    name = "alb: deletion protection"
+    fix = _protection_fix(env, "the load balancer")
+    if env.lb is None:
+        return check(name, FAIL, env.lb_problem, fix)
+    if "deletion_protection_enabled" not in env.lb:
+        return check(name, FAIL, "the load balancer's attributes were not read", fix)
+    wanted, live = bool(env.x["protected"]), _flag(env.lb["deletion_protection_enabled"])
+    if live != wanted:
+        return check(name, FAIL, "the load balancer's deletion protection is %s, but the environment is %s" % (
+            "on" if live else "off", "protected" if wanted else "not protected"), fix)
+    return check(name, PASS, "deletion protection is %s, as the environment's class wants" % ("on" if live else "off"))
+
+
+def monitoring_check(env):
+    name = "rds: enhanced monitoring"
+    interval, auto = int(env.x["db_monitoring_interval"]), bool(env.x["db_auto_minor_version_upgrade"])
+    role = env.names["db_monitoring_role"]
+    fix = ("Re-run the deploy (%s): the rds role sets Enhanced Monitoring every %d s through the role %s and automatic "
+           "minor version upgrades %s (on with a major payment_db_engine_version, off with a pinned minor)."
+           % (env.deploy, interval, role, "on" if auto else "off"))
+    if env.instances_problem or not env.instances:
+        return check(name, FAIL, env.instances_problem or "the cluster has no instance", fix)
+    problems = []
+    for instance in sorted(env.instances, key=lambda i: i.get("db_instance_identifier") or ""):
+        ident = instance.get("db_instance_identifier")
+        live = instance.get("monitoring_interval") or 0
+        arn = instance.get("monitoring_role_arn") or ""
+        if live != interval:
+            problems.append("%s samples every %s s, not %d" % (ident, live, interval))
+        if interval and not arn.endswith(":role/" + role):
+            problems.append("%s monitors through %s, not the role %s" % (ident, arn or "no role", role))
+        if bool(instance.get("auto_minor_version_upgrade")) != auto:
+            problems.append("%s has automatic minor version upgrades %s" % (
+                ident, "on" if instance.get("auto_minor_version_upgrade") else "off"))
+    if problems:
+        return check(name, FAIL, "; ".join(problems), fix)
+    return check(name, PASS, "%d instances: every %d s through %s, automatic minor upgrades %s" % (
+        len(env.instances), interval, role, "on" if auto else "off"))
+
+
 def _statements(document):
     if not isinstance(document, Mapping):
         return []
@@ -1050,7 +1118,8 @@ def evaluate(reads, expected):
         + listener_rule_checks(env)
         + [target_health_check(env), waf_check(env)]
         + dns_checks(env)
-        + [task_hardening_check(env), task_secrets_check(env), secret_host_check(env), execution_role_check(env)]
+        + [task_hardening_check(env), task_secrets_check(env), secret_host_check(env), execution_role_check(env),
+           db_protection_check(env), monitoring_check(env), alb_protection_check(env)]
     )
 
 

@@ -183,9 +183,43 @@ def test_a_pinned_minor_older_than_the_live_one_is_no_downgrade(data_tier, aws, 
         Engine="aurora-postgresql", DBParameterGroupFamily="aurora-postgresql16")["DBEngineVersions"]][0]
     assert older != live
     emulator.start_recording()
-    run = run_playbook("site.yml", ENV, extra_vars={"payment_db_engine_version": older})
+    # Automatic minor upgrades stay on here (a pinned minor turns them off by default, a write this test is not about).
+    run = run_playbook("site.yml", ENV, extra_vars={"payment_db_engine_version": older,
+                                                    "payment_db_auto_minor_version_upgrade": True})
     calls = emulator.stop_recording()
     assert not run.failed, run.output[-5000:]
     assert run.changed == 0, run.output[-5000:]
     assert writes(calls) == []
     assert cluster_of(aws)["EngineVersion"] == live
+
+
+@pytest.mark.parametrize("env", ["dev", "staging", "prod"])
+def test_deletion_protection_follows_the_class(platform, aws, env):
+    # prod is protected by default (payment_protected), the others are not.
+    protected = env == "prod"
+    [cluster] = aws("rds", env).describe_db_clusters(DBClusterIdentifier=f"{env}-payment-db-cluster")["DBClusters"]
+    assert cluster["DeletionProtection"] is protected
+    # Aurora keeps deletion protection on the cluster only: CreateDBInstance's DeletionProtection "doesn't apply to
+    # Amazon Aurora DB instances" (RDS API reference), so the instances show it off in every class.
+    for instance in aws("rds", env).describe_db_instances(
+            Filters=[{"Name": "db-cluster-id", "Values": [f"{env}-payment-db-cluster"]}])["DBInstances"]:
+        assert instance["DeletionProtection"] is False
+    elb = aws("elbv2", env)
+    [lb] = elb.describe_load_balancers(Names=[f"{env}-payment-alb"])["LoadBalancers"]
+    attributes = {a["Key"]: a["Value"] for a in elb.describe_load_balancer_attributes(
+        LoadBalancerArn=lb["LoadBalancerArn"])["Attributes"]}
+    assert attributes["deletion_protection.enabled"] == str(protected).lower()
+
+
+def test_enhanced_monitoring_and_minor_upgrades(data_tier, aws):
+    role = aws("iam", ENV).get_role(RoleName=f"{PREFIX}-rds-monitoring-role")["Role"]
+    [statement] = role["AssumeRolePolicyDocument"]["Statement"]
+    assert statement["Principal"] == {"Service": "monitoring.rds.amazonaws.com"}
+    attached = aws("iam", ENV).list_attached_role_policies(RoleName=role["RoleName"])["AttachedPolicies"]
+    assert [p["PolicyArn"] for p in attached] == ["arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"]
+    for name in INSTANCES:
+        [instance] = aws("rds", ENV).describe_db_instances(DBInstanceIdentifier=name)["DBInstances"]
+        assert instance["MonitoringInterval"] == SETTINGS["payment_db_monitoring_interval"] == 60
+        assert instance["MonitoringRoleArn"] == role["Arn"]
+        # The pin is a major: AWS's minor upgrades are on (and kept by the next run).
+        assert instance["AutoMinorVersionUpgrade"] is True

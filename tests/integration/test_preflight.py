@@ -25,6 +25,7 @@ BAD_INPUTS = {
     "overlaps another environment": ({"payment_vpc_cidr": "10.1.0.0/16"}, "payment_vpc_cidr"),
     "CPU threshold out of range": ({"payment_scaling_cpu_threshold": 150}, "payment_scaling_cpu_threshold"),
     "too few AZs": ({"payment_az_count": 1}, "payment_az_count"),
+    "monitoring interval AWS does not offer": ({"payment_db_monitoring_interval": 45}, "payment_db_monitoring_interval"),
     "more AZs than the region offers": ({"payment_az_count": 7}, "payment_az_count"),
     "wrong type": ({"payment_az_count": "three"}, "payment_az_count"),
     "not an Aurora PostgreSQL class": ({"payment_db_instance_class": "db.m1.small"}, "payment_db_instance_class"),

@@ -6,6 +6,7 @@
 fresh deploy. Runs last (it deletes the shared platform)."""
 
 import os
+import re
 import signal
 import subprocess
 import time
@@ -13,7 +14,7 @@ import time
 import pytest
 
 from conftest import (ANSIBLE_PLAYBOOK, ENV_REGIONS, HOME_REGION, REPO, WARNING, leftovers, push_image, readme_command,
-                      run_as_written, run_playbook)
+                      run_as_written, run_playbook, writes)
 
 ENVS = list(ENV_REGIONS)
 
@@ -22,7 +23,7 @@ ENVS = list(ENV_REGIONS)
 COMPLETE = {
     "vpcs": 1, "subnets": 6, "security groups": 4, "endpoints": 5, "internet gateways": 1, "route tables": 2,
     "db clusters": 1, "db instances": 2, "db subnet groups": 1, "db parameter groups": 1, "secrets": 1,
-    "ecs clusters": 1, "task definitions": 1, "load balancers": 1, "target groups": 1, "iam roles": 2,
+    "ecs clusters": 1, "task definitions": 1, "load balancers": 1, "target groups": 1, "iam roles": 3,
     "log groups": 1, "alarms": 5, "scalable targets": 1, "hosted zones": 1,
 }
 
@@ -47,6 +48,35 @@ def test_teardown_refuses_without_the_right_confirmation(platform, emulator, con
     calls = emulator.stop_recording()
     assert run.failed and "payment_teardown_confirm" in run.output
     assert calls == [], "not even a read before the confirmation"
+
+
+def test_a_protected_environment_needs_the_second_confirmation(platform, emulator, aws):
+    emulator.start_recording()
+    run = run_playbook("playbooks/teardown.yml", "prod", extra_vars={"payment_teardown_confirm": "prod"})
+    calls = emulator.stop_recording()
+    assert run.failed and "payment_teardown_protected=prod" in run.output, run.output[-3000:]
+    assert calls == [], "not even a read before the confirmation"
+    # A wrong second confirmation is refused the same way.
+    emulator.start_recording()
+    run = run_playbook("playbooks/teardown.yml", "prod",
+                       extra_vars={"payment_teardown_confirm": "prod", "payment_teardown_protected": "dev"})
+    assert run.failed and emulator.stop_recording() == []
+    assert aws("rds", "prod").describe_db_clusters(DBClusterIdentifier="prod-payment-db-cluster")["DBClusters"]
+
+
+def protected_leftovers(aws, env="prod"):
+    """What a protected environment's teardown keeps: its final snapshots and its secret, scheduled for deletion."""
+    left = leftovers(aws, env)
+    snapshots = left.pop("db snapshots", [])
+    secrets = left.pop("secrets", [])
+    assert left == {}, left
+    for snapshot in snapshots:
+        assert re.fullmatch(rf"{env}-payment-db-final-\d{{14}}", snapshot["DBClusterSnapshotIdentifier"]), snapshot
+        assert snapshot["DBClusterIdentifier"] == f"{env}-payment-db-cluster"
+    [secret] = secrets
+    described = aws("secretsmanager", env).describe_secret(SecretId=secret["Name"])
+    assert described.get("DeletedDate"), "scheduled for deletion, not deleted at once"
+    return [s["DBClusterSnapshotIdentifier"] for s in snapshots]
 
 
 def test_teardown_of_every_environment_leaves_nothing(platform, emulator, aws):
@@ -78,14 +108,23 @@ def test_teardown_of_every_environment_leaves_nothing(platform, emulator, aws):
 
     # dev (again: nothing left to delete) and prod in one run: the last environments, so the shared repository
     # goes too.
-    run = run_playbook("playbooks/teardown.yml", "dev", "prod", extra_vars={"payment_teardown_confirm": "{{ payment_environment }}"})
+    # prod is protected: its teardown needs the second confirmation, and keeps the final snapshot (listed in the
+    # summary) and its secret, scheduled for deletion with the default recovery window. Nothing else.
+    run = run_playbook("playbooks/teardown.yml", "dev", "prod", extra_vars={
+        "payment_teardown_confirm": "{{ payment_environment }}", "payment_teardown_protected": "prod"})
     assert not run.failed, run.output[-4000:]
-    for env in ENVS:
+    for env in ("dev", "staging"):
         assert leftovers(aws, env) == {}, env
+    [snapshot] = protected_leftovers(aws)
+    assert f"Final snapshot of the database: {snapshot}" in run.output.split("SUMMARY *", 1)[1]
     assert shared_repository(aws) == []
 
-    again = run_playbook("playbooks/teardown.yml", "dev", extra_vars={"payment_teardown_confirm": "dev"})
+    emulator.start_recording()
+    again = run_playbook("playbooks/teardown.yml", "dev", "prod", extra_vars={
+        "payment_teardown_confirm": "{{ payment_environment }}", "payment_teardown_protected": "prod"})
     assert not again.failed and again.changed == 0, again.output[-3000:]
+    assert writes(emulator.stop_recording()) == []
+    assert protected_leftovers(aws) == [snapshot]
 
 
 def test_interrupted_deploy_converges_when_run_again_then_tears_down_and_deploys_afresh(emulator, aws):
@@ -117,3 +156,20 @@ def test_interrupted_deploy_converges_when_run_again_then_tears_down_and_deploys
     fresh = run_playbook("site.yml", "dev")
     assert not fresh.failed, fresh.output[-4000:]
     assert {kind: len(found) for kind, found in leftovers(aws, "dev").items()} == COMPLETE
+
+
+def test_a_protected_environment_deploys_again_after_its_teardown(emulator, aws):
+    # After the test above: dev runs (with the shared registry, replicated to every region); prod's teardown left
+    # its final snapshot and its secret scheduled for deletion, whose name a new secret cannot take.
+    [snapshot] = protected_leftovers(aws)
+    deploy = run_playbook("site.yml", "prod")
+    assert not deploy.failed, deploy.output[-4000:]
+    secret = aws("secretsmanager", "prod").describe_secret(SecretId="prod-payment-db-credentials")
+    assert "DeletedDate" not in secret, "the deploy restored the secret"
+    [cluster] = aws("rds", "prod").describe_db_clusters(DBClusterIdentifier="prod-payment-db-cluster")["DBClusters"]
+    assert cluster["DeletionProtection"] is True
+
+    run = run_playbook("playbooks/teardown.yml", "prod", extra_vars={
+        "payment_teardown_confirm": "prod", "payment_teardown_protected": "prod"})
+    assert not run.failed, run.output[-4000:]
+    assert snapshot in protected_leftovers(aws)

@@ -28,7 +28,8 @@ def settings(**changes):
     values = {key: value for key, value in ALL.items() if key.startswith("payment_")}
     values.update(yaml.safe_load((REPO / "inventories" / "dev" / "group_vars" / "dev.yml").read_text()))
     values.update(payment_name_prefix="dev-payment", payment_tags={"Environment": "dev", "Project": "payment-processing",
-                                                                   "ManagedBy": "ansible"})
+                                                                   "ManagedBy": "ansible"},
+                  payment_protected=False, payment_db_auto_minor_version_upgrade=True)
     values.update(changes)
     return values
 
@@ -105,6 +106,11 @@ BAD = {
     "no forward path": ({"payment_forward_paths": []}, "payment_forward_paths", "ALB path"),
     "forward paths a string": ({"payment_forward_paths": "/api/*"}, "payment_forward_paths", "ALB path"),
     "rollout timeout zero": ({"payment_rollout_timeout": 0}, "payment_rollout_timeout", "seconds"),
+    "monitoring interval AWS does not offer": ({"payment_db_monitoring_interval": 45}, "payment_db_monitoring_interval",
+                                               "1, 5, 10, 15, 30, 60"),
+    "monitoring interval not a number": ({"payment_db_monitoring_interval": "often"}, "payment_db_monitoring_interval",
+                                         "or not at all (0)"),
+    "protected not a boolean": ({"payment_protected": "yes please"}, "payment_protected", "true or false"),
     "VPC too small for an ALB": ({"payment_vpc_cidr": "10.0.0.0/24", "payment_max_count": 1, "payment_min_count": 1,
                                   "payment_desired_count": 1}, "payment_vpc_cidr", "/23 or larger VPC."),
     "VPC too small for a rollout": ({"payment_vpc_cidr": "10.0.0.0/23", "payment_max_count": 12}, "payment_vpc_cidr",
@@ -133,6 +139,8 @@ GOOD = {
     "unicode tags": {"payment_tags": {"Équipe": "paiements @ Paris", "Empty": ""}},
     "longest names": {"payment_db_name": "p" * 63, "payment_db_username": "u" * 16, "payment_image_tag": "_" * 128},
     "forward paths with every allowed character": {"payment_forward_paths": ["/a-Z_0.9$~\"'@:+&/*?", "/" + "x" * 127]},
+    "monitoring off": {"payment_db_monitoring_interval": 0},
+    "protected from the command line": {"payment_protected": "true"},
     "repository with a namespace": {"payment_ecr_repository": "payments/processor"},
     "region of another partition": {"payment_aws_region": "cn-north-1",
                                     "payment_alb_certificate_arn": "arn:aws-cn:acm:cn-north-1:123456789012:certificate/"

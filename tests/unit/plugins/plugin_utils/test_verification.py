@@ -91,10 +91,14 @@ def healthy_reads():
         "endpoints": {"vpc_endpoints": [endpoint("s3", "Gateway", tables=["rtb-0prv"])] + [
             endpoint(s) for s in ("ecr.api", "ecr.dkr", "logs", "secretsmanager")]},
         "db_cluster": {"clusters": [{"db_cluster_identifier": P + "-db-cluster", "endpoint": WRITER,
-                                     "reader_endpoint": READER,
+                                     "reader_endpoint": READER, "deletion_protection": False,
                                      "vpc_security_groups": [{"vpc_security_group_id": DB_SG, "status": "active"}]}]},
+        "db_instances": {"instances": [
+            {"db_instance_identifier": "%s-db-%d" % (P, n), "monitoring_interval": 60, "auto_minor_version_upgrade": True,
+             "monitoring_role_arn": "arn:aws:iam::123456789012:role/%s-rds-monitoring-role" % P} for n in (1, 2)]},
         "load_balancer": {"load_balancers": [{
             "load_balancer_name": P + "-alb", "load_balancer_arn": ALB_ARN, "dns_name": ALB_DNS,
+            "deletion_protection_enabled": "false",
             "canonical_hosted_zone_id": "Z32O12XQLNTSW2", "security_groups": [ALB_SG],
             "availability_zones": [{"subnet_id": s} for s in PUBLIC],
             "listeners": [{
@@ -179,7 +183,8 @@ def expected(**overrides):
         "min_count": 2, "max_count": 10, "cpu_threshold": 50, "forward_paths": ["/api/*", "/webhook/*"],
         "endpoint_services": ["s3", "ecr.api", "ecr.dkr", "logs", "secretsmanager"],
         "allowed_wildcard_actions": ["ecr:GetAuthorizationToken"], "deploy_command": deploy,
-        "rollout_timeout": 900, "waf_rate_limit": 2000, "now": "2026-12-01T12:10:00",
+        "rollout_timeout": 900, "waf_rate_limit": 2000, "now": "2026-12-01T12:10:00", "protected": False,
+        "db_monitoring_interval": 60, "db_auto_minor_version_upgrade": True,
         "flows": [
             {"from": "internet", "to": "alb", "port": 80, "expect": "allow", "fix": "fix alb 80"},
             {"from": "internet", "to": "alb", "port": 443, "expect": "allow", "fix": "fix alb 443"},
@@ -205,6 +210,7 @@ CHECKS = [
     "waf: web acl",
     "dns: db.dev.payment.internal", "dns: db-ro.dev.payment.internal", "dns: api.dev.payment.internal",
     "ecs: task hardening", "secrets: task definition", "secrets: secret host", "iam: execution role",
+    "rds: deletion protection", "rds: enhanced monitoring", "alb: deletion protection",
 ]
 
 
@@ -1167,3 +1173,53 @@ def test_waf_attachment_not_judged_without_the_load_balancer():
     reads["load_balancer"] = {"failed": True, "msg": "denied"}
     reads["web_acl_resources"] = {"resource_arns": []}
     assert run(reads)["waf: web acl"][0] == v.PASS
+
+
+def _by_name(checks, name):
+    return next(c for c in checks if c["check"] == name)
+
+
+def test_deletion_protection_follows_the_class():
+    checks = v.evaluate(healthy_reads(), expected())
+    assert _by_name(checks, "rds: deletion protection")["status"] == "pass"
+    assert _by_name(checks, "alb: deletion protection")["status"] == "pass"
+    checks = v.evaluate(healthy_reads(), expected(protected=True))
+    for name in ("rds: deletion protection", "alb: deletion protection"):
+        found = _by_name(checks, name)
+        assert found["status"] == "fail" and "off" in found["detail"] and "payment_protected is true" in found["fix"]
+    protected = healthy_reads()
+    protected["db_cluster"]["clusters"][0]["deletion_protection"] = True
+    protected["load_balancer"]["load_balancers"][0]["deletion_protection_enabled"] = "true"
+    checks = v.evaluate(protected, expected(protected=True))
+    assert _by_name(checks, "rds: deletion protection")["status"] == "pass"
+    assert _by_name(checks, "alb: deletion protection")["status"] == "pass"
+
+
+def test_deletion_protection_without_the_resources():
+    missing = healthy_reads()
+    missing["db_cluster"] = {"clusters": []}
+    missing["load_balancer"] = {"load_balancers": []}
+    checks = v.evaluate(missing, expected())
+    assert _by_name(checks, "rds: deletion protection")["status"] == "fail"
+    assert _by_name(checks, "alb: deletion protection")["status"] == "fail"
+    unread = healthy_reads()
+    del unread["load_balancer"]["load_balancers"][0]["deletion_protection_enabled"]
+    found = _by_name(v.evaluate(unread, expected()), "alb: deletion protection")
+    assert found["status"] == "fail" and "not read" in found["detail"]
+
+
+def test_enhanced_monitoring():
+    found = _by_name(v.evaluate(healthy_reads(), expected()), "rds: enhanced monitoring")
+    assert found["status"] == "pass" and "every 60 s" in found["detail"]
+    drifted = healthy_reads()
+    first = drifted["db_instances"]["instances"][0]
+    first.update(monitoring_interval=0, monitoring_role_arn=None, auto_minor_version_upgrade=False)
+    found = _by_name(v.evaluate(drifted, expected()), "rds: enhanced monitoring")
+    assert found["status"] == "fail"
+    assert "every 0 s, not 60" in found["detail"] and "no role" in found["detail"] and "upgrades off" in found["detail"]
+    assert "rds-monitoring-role" in found["fix"]
+    pinned = _by_name(v.evaluate(healthy_reads(), expected(db_auto_minor_version_upgrade=False)), "rds: enhanced monitoring")
+    assert pinned["status"] == "fail" and "upgrades on" in pinned["detail"]
+    none = healthy_reads()
+    none["db_instances"] = {"instances": []}
+    assert _by_name(v.evaluate(none, expected()), "rds: enhanced monitoring")["status"] == "fail"
