@@ -45,7 +45,8 @@ options:
         with listeners and rules, C(target_group) M(community.aws.elb_target_group_info) with
         C(collect_targets_health), C(service) M(community.aws.ecs_service_info) with C(details),
         C(task_definition) M(community.aws.ecs_taskdefinition_info) of the family (its latest revision),
-        C(scaling) M(payments.platform.application_autoscaling_target_info) of the service.
+        C(scaling) M(payments.platform.application_autoscaling_target_info) of the service, C(ssl_policies)
+        M(payments.platform.elb_ssl_policy_info) (read when the load balancer has an HTTPS listener).
       - C(execution_role) M(amazon.aws.iam_role_info) and C(execution_policies) M(amazon.aws.iam_policy_info) of
         the task execution role.
       - C(zones) M(amazon.aws.route53_info) C(hosted_zone) C(list_by_name), C(records) M(amazon.aws.route53_info)
@@ -63,7 +64,8 @@ options:
         (short service names such as C(s3), C(ecr.api)), C(allowed_wildcard_actions) (the only actions allowed on
         Resource C(*)), C(flows) (the reachability filter's flows over the nodes C(alb), C(ecs) and C(db), each
         with a C(fix) text), C(deploy_command) (quoted in fixes), C(rollout_timeout) (seconds the deploy waits for a
-        rollout; a deployment still IN_PROGRESS after that fails instead of warning) and C(now) (ISO 8601, UTC).
+        rollout; a deployment still IN_PROGRESS after that fails instead of warning), C(now) (ISO 8601, UTC) and
+        C(require_https) (the environment serves only HTTPS, on 443 with a TLS 1.2+ policy, port 80 redirecting).
     type: dict
     required: true
 """

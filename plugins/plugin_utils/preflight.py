@@ -441,7 +441,7 @@ def edge_problems(settings, certificates, ssl_policies, acm_error="", now=None):
     by_name = {candidate["name"]: candidate for candidate in ssl_policies}
     strong = _strong_policies(ssl_policies)
     if policy not in by_name or policy not in strong:
-        allowed = ", ".join(sorted(by_name[policy].get("ssl_protocols") or [])) if policy in by_name else None
+        allowed = (", ".join(sorted(by_name[policy].get("ssl_protocols") or [])) or "no protocol") if policy in by_name else None
         rule = (f"it allows {allowed}; the HTTPS listener must allow TLS 1.2 and later only." if allowed
                 else f"AWS offers no such security policy for application load balancers in {region} "
                      "(DescribeSSLPolicies).")

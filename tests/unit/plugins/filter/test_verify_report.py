@@ -27,7 +27,8 @@ def test_not_deployed_environment():
     expected = {key: None for key in ("zone_name", "az_count", "container_name", "scratch_path", "container_port",
                                       "db_port",
                                       "min_count", "max_count", "cpu_threshold", "forward_paths", "endpoint_services",
-                                      "allowed_wildcard_actions", "flows", "rollout_timeout", "now")}
+                                      "allowed_wildcard_actions", "flows", "rollout_timeout", "now",
+                                      "require_https")}
     expected.update(name_prefix="prod-payment", environment="prod", region="us-east-1",
                     deploy_command="ansible-playbook site.yml -i inventories/prod")
     report = verify_report({"vpc": {"vpcs": []}}, expected)
