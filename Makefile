@@ -39,11 +39,13 @@ $(STAMP): requirements.txt
 	mkdir -p $(@D)
 	ln -sfn ../../.. $@
 
-# Deploys dev, staging and prod to a local emulator, with dummy credentials only, as on a new account: the
-# shared registry first, then a placeholder image pushed through the ECR API (no Docker), then the deploy and
-# the cross-environment report. A running emulator on EMULATOR_PORT is reused (and said so).
+# Deploys dev, staging and prod to a local emulator, with dummy credentials only, as on a new account: a
+# self-signed certificate for staging and prod in the emulator's ACM (they serve only HTTPS), the shared registry,
+# then a placeholder image pushed through the ECR API (no Docker), then the deploy and the cross-environment report.
+# A running emulator on EMULATOR_PORT is reused (and said so).
 demo: venv
 	@source scripts/emulator-env.sh start $(EMULATOR_PORT) && \
+	  $(BIN)/python scripts/demo_certificates.py && \
 	  $(BIN)/ansible-playbook playbooks/registry.yml $(INVENTORIES) && \
 	  $(BIN)/python scripts/placeholder_image.py --region $(HOME_REGION) --repository $(REPOSITORY) --tag latest && \
 	  $(BIN)/ansible-playbook site.yml $(INVENTORIES) && \

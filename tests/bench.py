@@ -474,6 +474,7 @@ class Bench:
         emulator = Emulator(folder, rehearsal=self.args.rehearsal if rehearsal else None)
         try:
             emulator.reset()
+            emulator.import_certificates()
             self.prepare(emulator, scenario, envs)
             runs = {}
             for phase in PHASES:

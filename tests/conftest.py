@@ -44,8 +44,15 @@ def _free_port():
         return sock.getsockname()[1]
 
 
+# The inventory sources scripts/demo_certificates.py writes (git-ignored): the emulator's certificates for the
+# environments that serve only HTTPS.
+HTTPS_ENVS = ("staging", "prod")
+CERTIFICATE_INVENTORIES = [REPO / "inventories" / env / "emulator.yml" for env in HTTPS_ENVS]
+
+
 class Emulator:
     def __init__(self, tmp_dir, rehearsal=None):
+        self._saved_inventories = None
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = Path(tmp_dir) / "requests.jsonl"
@@ -89,9 +96,24 @@ class Emulator:
                     actions.append(action_of(json.loads(line)))
         return [a for a in actions if a]
 
+    def import_certificates(self):
+        """As `make demo` does: a self-signed certificate for staging and prod in this emulator's ACM, named in
+        inventories/<env>/emulator.yml (scripts/demo_certificates.py), so that a deploy takes the HTTPS path. What
+        those files held before comes back at stop() (another emulator, e.g. `make demo`'s, may own them)."""
+        if self._saved_inventories is None:
+            self._saved_inventories = {path: path.read_text() if path.exists() else None for path in CERTIFICATE_INVENTORIES}
+        subprocess.run([sys.executable, str(REPO / "scripts" / "demo_certificates.py")], env=emulator_environment(self.url),
+                       cwd=REPO, check=True, capture_output=True, timeout=120)
+
     def stop(self):
         self.process.terminate()
         self.process.wait(timeout=30)
+        for path, text in (self._saved_inventories or {}).items():
+            if text is None:
+                path.unlink(missing_ok=True)
+            else:
+                path.write_text(text)
+        self._saved_inventories = None
 
 
 def action_of(request):
@@ -252,6 +274,8 @@ def platform(emulator):
     (recorded) and run in check mode with the README's commands. Read-only tests share it; tests that change AWS put back
     what they changed, and the teardown tests run last."""
     emulator.reset()
+    # staging and prod serve only HTTPS: their certificates are in ACM before the first deploy, as on an account.
+    emulator.import_certificates()
     # As a first deploy on a real account goes: no image yet, so the run stops after the registry.
     emulator.start_recording()
     no_image = run_playbook("site.yml", "dev", "staging", "prod")

@@ -167,6 +167,25 @@ def _wafv2_associations():
     ELBv2Backend.delete_load_balancer = delete_load_balancer
 
 
+def _alb_redirect_defaults():
+    """ELBv2: AWS stores a redirect action with every URI component, keeping the original value of each one left out
+    ("Any components that you do not modify retain their original values", RedirectActionConfig): Protocol
+    #{protocol}, Port #{port}, Host #{host}, Path /#{path}, Query #{query}. moto stores only what was sent, so a
+    partial redirect would read back equal here and differ on AWS. Fill the missing keys (only those) as AWS does."""
+    from moto.elbv2.models import FakeAction
+
+    defaults = {"Protocol": "#{protocol}", "Port": "#{port}", "Host": "#{host}", "Path": "/#{path}", "Query": "#{query}"}
+    original_init = FakeAction.__init__
+
+    @functools.wraps(original_init)
+    def init(self, data):
+        if data.get("Type") == "redirect" and isinstance(data.get("RedirectConfig"), dict):
+            data["RedirectConfig"] = dict(defaults, **data["RedirectConfig"])
+        original_init(self, data)
+
+    FakeAction.__init__ = init
+
+
 def _keep_ecs_service_settings():
     """ECS: moto's CreateService drops healthCheckGracePeriodSeconds and deploymentConfiguration (the circuit
     breaker), so ecs_service updates on every re-run and the settings cannot be read back. Keep both
@@ -763,6 +782,7 @@ PATCHES = [
     _keep_performance_insights_retention,
     _alb_default_attributes,
     _wafv2_associations,
+    _alb_redirect_defaults,
     _keep_ecs_service_settings,
     _ecs_empty_tag_list,
     _ecr_replicates_and_expires,

@@ -45,7 +45,8 @@ options:
         with listeners and rules, C(target_group) M(community.aws.elb_target_group_info) with
         C(collect_targets_health), C(service) M(community.aws.ecs_service_info) with C(details),
         C(task_definition) M(community.aws.ecs_taskdefinition_info) of the family (its latest revision),
-        C(scaling) M(payments.platform.application_autoscaling_target_info) of the service.
+        C(scaling) M(payments.platform.application_autoscaling_target_info) of the service, C(ssl_policies)
+        M(payments.platform.elb_ssl_policy_info) (read when the load balancer has an HTTPS listener).
       - C(execution_role) M(amazon.aws.iam_role_info) and C(execution_policies) M(amazon.aws.iam_policy_info) of
         the task execution role.
       - C(zones) M(amazon.aws.route53_info) C(hosted_zone) C(list_by_name), C(records) M(amazon.aws.route53_info)
@@ -68,7 +69,8 @@ options:
         rollout; a deployment still IN_PROGRESS after that fails instead of warning), C(waf_rate_limit) (requests per IP
         address in 5 minutes above which the web ACL blocks), C(now) (ISO 8601, UTC), C(protected) (the cluster and
         the load balancer have deletion protection exactly then), C(db_monitoring_interval) (Enhanced Monitoring
-        seconds of both instances) and C(db_auto_minor_version_upgrade).
+        seconds of both instances), C(db_auto_minor_version_upgrade) and C(require_https) (the environment serves only
+        HTTPS, on 443 with a TLS 1.2+ policy, port 80 redirecting).
     type: dict
     required: true
 """

@@ -13,6 +13,7 @@ is read by the pre-flight tasks and judged by `zone_problems`.
 """
 from __future__ import annotations
 
+import datetime
 import difflib
 import functools
 import json
@@ -92,6 +93,11 @@ CONTAINER_NAME_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,255}")
 HEALTH_CHECK_KINDS = ("CMD", "CMD-SHELL")
 # An ACM certificate: arn:<partition>:acm:<region>:<account>:certificate/<id> (ACM User Guide, ARN format).
 ACM_ARN_PATTERN = re.compile(r"arn:(?P<partition>[a-z-]+):acm:(?P<region>[a-z0-9-]+):[0-9]{12}:certificate/[0-9a-f-]{36}")
+# An HTTPS listener's security policy may allow these protocols only (TLS 1.2 and later); which protocols a policy
+# allows is AWS's own data, read from ELBv2 DescribeSSLPolicies (its SslProtocols), never assumed from a name.
+TLS_PROTOCOLS_ALLOWED = frozenset({"TLSv1.2", "TLSv1.3"})
+# ACM: a load balancer can use only a certificate that is ISSUED (ACM User Guide, "Certificate status").
+ACM_USABLE_STATUS = "ISSUED"
 # Tag keys and values every service of the platform accepts (botocore: ECS and ELBv2 TagKey/TagValue patterns;
 # EC2 and RDS refuse keys starting aws:, RDS also rds:).
 TAG_CHARACTERS = "_.:/=+-@"
@@ -317,6 +323,15 @@ def check_health_check(settings):
 def check_certificate(settings):
     value = settings["payment_alb_certificate_arn"]
     if value in ("", None):
+        if settings.get("payment_require_https") in (True, "true", "True", "yes"):
+            environment, region = settings["payment_environment"], settings["payment_aws_region"]
+            return _problem("payment_alb_certificate_arn", value,
+                            f"{environment} serves only HTTPS (payment_require_https), so its load balancer needs an "
+                            f"ACM certificate of {region}.",
+                            f"request one in ACM in {region} for the environment's domain (DNS validation), or import "
+                            f"one, and set payment_alb_certificate_arn to its ARN in inventories/{environment} (group or "
+                            "host vars, never playbooks/group_vars/all.yml); on the emulator `make demo` "
+                            "(scripts/demo_certificates.py) imports one.")
         return None
     match = ACM_ARN_PATTERN.fullmatch(value) if isinstance(value, str) else None
     region = settings["payment_aws_region"]
@@ -425,6 +440,61 @@ RULES = (
 def problems(settings):
     """Every rule's problem with `settings` (the payment_* variables), in rule order; [] when all pass."""
     return [problem for problem in (rule(settings) for rule in RULES) if problem]
+
+
+def _strong_policies(ssl_policies):
+    # TLS 1.3 policies (AWS's recommended kind) first.
+    return sorted((policy["name"] for policy in ssl_policies
+                   if policy.get("ssl_protocols") and set(policy["ssl_protocols"]) <= TLS_PROTOCOLS_ALLOWED),
+                  key=lambda name: ("TLS13" not in name, name))
+
+
+def edge_problems(settings, certificates, ssl_policies, acm_error="", now=None):
+    """The HTTPS listener's inputs as AWS knows them. `certificates`: what ACM (community.aws.acm_certificate_info,
+    snake_cased) returned for payment_alb_certificate_arn, [] when it knows no such certificate (`acm_error` then
+    holds ACM's answer); `ssl_policies`: DescribeSSLPolicies' policies (snake_cased). The certificate must exist in the
+    environment's region, be ISSUED and not expired; the policy must be one AWS offers whose protocols are all TLS 1.2
+    or later."""
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    arn, region = settings["payment_alb_certificate_arn"], settings["payment_aws_region"]
+    environment, policy = settings["payment_environment"], settings["payment_alb_ssl_policy"]
+    where = f"in inventories/{environment} (group or host vars)"
+    found = []
+    if not certificates:
+        answer = f" (ACM: {str(acm_error).strip().rstrip('.')})" if acm_error else ""
+        found.append(_problem("payment_alb_certificate_arn", arn,
+                              f"ACM in {region} has no such certificate{answer}.",
+                              f"set the ARN of a certificate ACM holds in {region} {where} (`aws acm list-certificates "
+                              f"--region {region}`); on the emulator, run `make demo` or scripts/demo_certificates.py "
+                              "again after a reset."))
+    else:
+        certificate = certificates[0]
+        status = certificate.get("status")
+        not_after = certificate.get("not_after")
+        expiry = datetime.datetime.fromisoformat(str(not_after)) if not_after else None
+        if expiry is not None and expiry.tzinfo is None:
+            expiry = expiry.replace(tzinfo=datetime.timezone.utc)
+        if status != ACM_USABLE_STATUS:
+            found.append(_problem("payment_alb_certificate_arn", arn,
+                                  f"its status is {status}; a load balancer can only use an {ACM_USABLE_STATUS} "
+                                  "certificate.",
+                                  "complete its validation (the DNS record ACM asks for) or request a new one, and set "
+                                  f"its ARN {where}."))
+        elif expiry is not None and expiry <= now:
+            found.append(_problem("payment_alb_certificate_arn", arn,
+                                  f"it expired on {expiry.isoformat()}.",
+                                  f"renew or re-import it, or request a new one in {region}, and set its ARN {where}."))
+    by_name = {candidate["name"]: candidate for candidate in ssl_policies}
+    strong = _strong_policies(ssl_policies)
+    if policy not in by_name or policy not in strong:
+        allowed = (", ".join(sorted(by_name[policy].get("ssl_protocols") or [])) or "no protocol") if policy in by_name else None
+        rule = (f"it allows {allowed}; the HTTPS listener must allow TLS 1.2 and later only." if allowed
+                else f"AWS offers no such security policy for application load balancers in {region} "
+                     "(DescribeSSLPolicies).")
+        found.append(_problem("payment_alb_ssl_policy", policy, rule,
+                              "use one whose protocols are TLS 1.2 and 1.3 only, e.g. "
+                              f"{', '.join(strong[:4]) or 'ELBSecurityPolicy-TLS13-1-2-2021-06'}."))
+    return found
 
 
 def _version_key(version):

@@ -41,8 +41,10 @@ REQUIRED_EXPECTED = (
     "name_prefix", "environment", "region", "zone_name", "az_count", "container_name", "scratch_path", "container_port",
     "db_port", "min_count", "max_count", "cpu_threshold", "forward_paths", "endpoint_services",
     "allowed_wildcard_actions", "flows", "deploy_command", "rollout_timeout", "waf_rate_limit", "now", "protected",
-    "db_monitoring_interval", "db_auto_minor_version_upgrade",
+    "db_monitoring_interval", "db_auto_minor_version_upgrade", "require_https",
 )
+# An HTTPS listener's security policy may allow these protocols only (what AWS's DescribeSSLPolicies lists for it).
+TLS_PROTOCOLS_ALLOWED = frozenset({"TLSv1.2", "TLSv1.3"})
 
 
 def check(name, status, detail, fix=""):
@@ -766,6 +768,96 @@ def listener_rule_checks(env):
     return results
 
 
+def _https_fix(env):
+    return ("Set payment_alb_certificate_arn to an ISSUED ACM certificate of %s in inventories/%s (group or host vars), "
+            "then re-run the deploy (%s): the alb role serves the payment paths on HTTPS 443 with "
+            "payment_alb_ssl_policy (TLS 1.2 and later) and makes port 80 redirect to it."
+            % (env.x["region"], env.x["environment"], env.deploy))
+
+
+def _https_listeners(lb):
+    return [listener for listener in lb.get("listeners") or [] if listener.get("protocol") == "HTTPS"]
+
+
+def _required(value):
+    return value in (True, "true", "True", "yes", 1)
+
+
+def https_check(env):
+    """The payment listener is HTTPS on 443 with a certificate and a TLS 1.2+ policy (by AWS's own data), where the
+    environment requires HTTPS; elsewhere plain HTTP passes (the deploy's summary warns about it)."""
+    name = "alb: https"
+    fix = _https_fix(env)
+    if env.lb is None:
+        return check(name, FAIL, env.lb_problem, fix)
+    lb_name = env.names["load_balancer"]
+    listeners = _https_listeners(env.lb)
+    if not listeners:
+        if _required(env.x["require_https"]):
+            return check(name, FAIL, "%s has no HTTPS listener, and %s serves only HTTPS" % (lb_name, env.x["environment"]),
+                         fix)
+        return check(name, PASS, "%s serves plain HTTP (%s does not require HTTPS)" % (lb_name, env.x["environment"]))
+    read, problem = env.reads.get("ssl_policies")
+    policies = {policy.get("name"): policy.get("ssl_protocols") or [] for policy in read.get("ssl_policies") or []}
+    problems, good = [], []
+    for listener in listeners:
+        label = "HTTPS:%s" % listener.get("port")
+        policy = listener.get("ssl_policy")
+        if listener.get("port") != 443:
+            problems.append("%s is not on port 443" % label)
+        if not listener.get("certificates"):
+            problems.append("%s has no certificate" % label)
+        if problem:
+            problems.append("its security policy %s: %s" % (policy, problem))
+        elif policy not in policies:
+            problems.append("%s uses %s, a security policy AWS does not list" % (label, policy))
+        elif not policies[policy] or not set(policies[policy]) <= TLS_PROTOCOLS_ALLOWED:
+            problems.append("%s uses %s, which allows %s (TLS 1.2 and later only)" % (
+                label, policy, _join(sorted(policies[policy])) or "no protocol"))
+        else:
+            good.append("%s with %s (%s)" % (label, policy, _join(sorted(policies[policy]))))
+    if problems:
+        return check(name, FAIL, "; ".join(problems), fix)
+    return check(name, PASS, "; ".join(good))
+
+
+def http_redirect_check(env):
+    """With HTTPS, every HTTP listener is port 80 redirecting to HTTPS 443 (permanently), with no rule bypassing it."""
+    name = "alb: http redirect"
+    fix = _https_fix(env)
+    if env.lb is None:
+        return check(name, FAIL, env.lb_problem, fix)
+    lb_name = env.names["load_balancer"]
+    if not _https_listeners(env.lb):
+        if _required(env.x["require_https"]):
+            return check(name, FAIL, "%s has no HTTPS listener to redirect to" % lb_name, fix)
+        return check(name, PASS, "%s has no HTTPS listener: port 80 serves HTTP itself" % lb_name)
+    http = [listener for listener in env.lb.get("listeners") or [] if listener.get("protocol") == "HTTP"]
+    if not http:
+        return check(name, FAIL, "%s has no HTTP listener on port 80 redirecting to HTTPS" % lb_name, fix)
+    problems = []
+    for listener in http:
+        label = "HTTP:%s" % listener.get("port")
+        actions = listener.get("default_actions") or []
+        configs = [a.get("redirect_config") or {} for a in actions if a.get("type") == "redirect"]
+        if listener.get("port") != 80:
+            problems.append("%s serves HTTP beside port 80" % label)
+        if len(actions) != 1 or len(configs) != 1:
+            problems.append("%s does not redirect (its default action: %s)" % (
+                label, _join(a.get("type", "?") for a in actions) or "none"))
+        elif (configs[0].get("protocol"), str(configs[0].get("port")), configs[0].get("status_code")) != (
+                "HTTPS", "443", "HTTP_301"):
+            problems.append("%s redirects to %s:%s with %s, not HTTPS:443 with HTTP_301" % (
+                label, configs[0].get("protocol"), configs[0].get("port"), configs[0].get("status_code")))
+        bypass = [r for r in listener.get("rules") or [] if not r.get("is_default") and r.get("priority") != "default"]
+        if bypass:
+            problems.append("%s has rules that bypass the redirect (priority %s)" % (
+                label, _join(str(r.get("priority")) for r in bypass)))
+    if problems:
+        return check(name, FAIL, "; ".join(problems), fix)
+    return check(name, PASS, "HTTP:80 redirects to HTTPS:443 (HTTP_301), no rule bypasses it")
+
+
 def _tg_name(arn):
     """targetgroup/<name>/<id> -> <name>."""
     parts = (arn or "").split("/")
@@ -1116,7 +1208,7 @@ def evaluate(reads, expected):
         + [service_check(env), deployment_check(env), running_check(env), scalable_target_check(env),
            scaling_policy_check(env), target_group_check(env)]
         + listener_rule_checks(env)
-        + [target_health_check(env), waf_check(env)]
+        + [https_check(env), http_redirect_check(env), target_health_check(env), waf_check(env)]
         + dns_checks(env)
         + [task_hardening_check(env), task_secrets_check(env), secret_host_check(env), execution_role_check(env),
            db_protection_check(env), monitoring_check(env), alb_protection_check(env)]

@@ -3,8 +3,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 """The emulator's runtime patches (tests/emulator.py) against AWS's rules, with boto3 alone, in regions the
-platform does not use: ECR replication and lifecycle policies, and ECS deployments that run (or fail) as AWS's
-would. Each test fails without its patch."""
+platform does not use: ECR replication and lifecycle policies, ECS deployments that run (or fail) as AWS's
+would, and load balancer redirects stored with every component. Each test fails without its patch."""
 
 import json
 
@@ -270,6 +270,32 @@ def test_a_deleted_load_balancer_leaves_its_web_acl(aws):
         assert wafv2.list_resources_for_web_acl(WebACLArn=acl["ARN"])["ResourceArns"] == []
     finally:
         wafv2.delete_web_acl(Name="patch-gone", Scope="REGIONAL", Id=acl["Id"], LockToken=acl["LockToken"])
+
+
+def test_a_redirect_keeps_every_component_it_was_not_given(aws):
+    # AWS stores the components a redirect leaves out with the value they keep (#{...}); one given stays as given.
+    ec2, elbv2 = aws("ec2", region=REGION), aws("elbv2", region=REGION)
+    vpc = ec2.create_vpc(CidrBlock="10.98.0.0/16")["Vpc"]["VpcId"]
+    zones = [z["ZoneName"] for z in ec2.describe_availability_zones()["AvailabilityZones"]][:2]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.98.{i}.0/24", AvailabilityZone=zone)["Subnet"]["SubnetId"]
+               for i, zone in enumerate(zones)]
+    lb = elbv2.create_load_balancer(Name="emulator-redirect", Subnets=subnets)["LoadBalancers"][0]["LoadBalancerArn"]
+    try:
+        partial = {"Type": "redirect", "RedirectConfig": {"Protocol": "HTTPS", "Port": "443", "StatusCode": "HTTP_301"}}
+        listener = elbv2.create_listener(LoadBalancerArn=lb, Protocol="HTTP", Port=80,
+                                         DefaultActions=[partial])["Listeners"][0]
+        [stored] = elbv2.describe_listeners(ListenerArns=[listener["ListenerArn"]])["Listeners"][0]["DefaultActions"]
+        assert stored["RedirectConfig"] == {"Protocol": "HTTPS", "Port": "443", "Host": "#{host}", "Path": "/#{path}",
+                                            "Query": "#{query}", "StatusCode": "HTTP_301"}
+        given = {"Type": "redirect", "RedirectConfig": {"Host": "example.com", "Path": "/new/#{path}",
+                                                        "StatusCode": "HTTP_302"}}
+        elbv2.create_rule(ListenerArn=listener["ListenerArn"], Priority=5, Actions=[given],
+                          Conditions=[{"Field": "path-pattern", "Values": ["/old/*"]}])
+        [rule] = [r for r in elbv2.describe_rules(ListenerArn=listener["ListenerArn"])["Rules"] if not r["IsDefault"]]
+        assert rule["Actions"][0]["RedirectConfig"] == {"Protocol": "#{protocol}", "Port": "#{port}", "Host": "example.com",
+                                                        "Path": "/new/#{path}", "Query": "#{query}", "StatusCode": "HTTP_302"}
+    finally:
+        elbv2.delete_load_balancer(LoadBalancerArn=lb)
         for subnet in subnets:
             ec2.delete_subnet(SubnetId=subnet)
         ec2.delete_vpc(VpcId=vpc)

@@ -27,6 +27,8 @@ FAST = dict.fromkeys(POLL_DELAYS, 1)
 def rehearsal(tmp_path_factory):
     """An emulator of this module's own in rehearsal mode; os.environ points at it while the module runs."""
     emulator = Emulator(tmp_path_factory.mktemp("rehearsal"), rehearsal=SCALE)
+    # staging serves only HTTPS: its certificate in this emulator's ACM (the files come back at stop()).
+    emulator.import_certificates()
     saved = dict(os.environ)
     os.environ.clear()
     os.environ.update(emulator_environment(emulator.url, saved))

@@ -24,7 +24,7 @@ ENV = "dev"
 PREFIX = f"{ENV}-payment"
 # What moto cannot show: it registers no target. Real AWS shows the same for the first seconds after a deploy.
 RUNTIME_CHECKS = {"alb: target health"}
-CHECK_COUNT = 34
+CHECK_COUNT = 36
 
 
 def verify(emulator, tmp_path, *envs):
@@ -216,11 +216,38 @@ def roll_out_an_unpullable_image(aws):
     return lambda: ecs.deregister_task_definition(taskDefinition=unpullable["taskDefinition"]["taskDefinitionArn"])
 
 
+def staging_listeners(aws):
+    elbv2 = aws("elbv2", "staging")
+    lb = elbv2.describe_load_balancers(Names=["staging-payment-alb"])["LoadBalancers"][0]
+    return elbv2, {listener["Port"]: listener for listener in
+                   elbv2.describe_listeners(LoadBalancerArn=lb["LoadBalancerArn"])["Listeners"]}
+
+
+def forward_port_80(aws):
+    # staging's port 80 serving the target group itself instead of redirecting to HTTPS.
+    elbv2, listeners = staging_listeners(aws)
+    target_group = elbv2.describe_target_groups(Names=["staging-payment-tg"])["TargetGroups"][0]["TargetGroupArn"]
+    http = listeners[80]
+    elbv2.modify_listener(ListenerArn=http["ListenerArn"], DefaultActions=[{"Type": "forward", "TargetGroupArn": target_group}])
+    return lambda: elbv2.modify_listener(ListenerArn=http["ListenerArn"], DefaultActions=http["DefaultActions"])
+
+
+def weaken_tls_policy(aws):
+    # staging's HTTPS listener switched (by hand) to a policy that still allows TLS 1.0 and 1.1.
+    elbv2, listeners = staging_listeners(aws)
+    https = listeners[443]
+    elbv2.modify_listener(ListenerArn=https["ListenerArn"], SslPolicy="ELBSecurityPolicy-2016-08")
+    return lambda: elbv2.modify_listener(ListenerArn=https["ListenerArn"], SslPolicy=https["SslPolicy"])
+
+
 @dataclass
 class Breakage:
     make: Callable
     check: str
     says: str
+    env: str = ENV
+    # Checks the same breakage fails as well (and rightly).
+    also: tuple = ()
 
 
 BREAKAGES = {
@@ -241,6 +268,13 @@ BREAKAGES = {
                                              "target value 75.0; payment_scaling_cpu_threshold is 50"),
     "rollout of an unpullable image": Breakage(roll_out_an_unpullable_image, "ecs: deployment",
                                                "the circuit breaker rolled the deployment back"),
+    # A listener on 80 that serves requests is also one without the payment rules.
+    "port 80 forwards instead of redirecting": Breakage(
+        forward_port_80, "alb: http redirect", "HTTP:80 does not redirect (its default action: forward)", "staging",
+        ("alb: rule /api/*", "alb: rule /webhook/*")),
+    "TLS policy allowing TLS 1.0": Breakage(weaken_tls_policy, "alb: https",
+                                            "uses ELBSecurityPolicy-2016-08, which allows TLSv1, TLSv1.1, TLSv1.2",
+                                            "staging"),
 }
 
 
@@ -249,14 +283,14 @@ def test_verify_names_the_broken_check(healthy, emulator, aws, tmp_path, name):
     breakage = BREAKAGES[name]
     repair = breakage.make(aws)
     try:
-        run, reports, calls = verify(emulator, tmp_path, ENV)
+        run, reports, calls = verify(emulator, tmp_path, breakage.env)
     finally:
         repair()
     assert run.rc != 0, run.output[-6000:]
-    report = reports[ENV]
+    report = reports[breakage.env]
     failed = {c["check"]: c for c in report["checks"] if c["status"] == "fail"}
-    assert set(failed) == {breakage.check}, report
-    assert report["result"] == "fail" and report["summary"]["fail"] == 1
+    assert set(failed) == {breakage.check, *breakage.also}, report
+    assert report["result"] == "fail" and report["summary"]["fail"] == 1 + len(breakage.also)
     assert breakage.says in failed[breakage.check]["detail"]
     assert failed[breakage.check]["fix"]
     # The failing task lists the failure with its fix.

@@ -4,6 +4,7 @@
 
 """The pre-flight's rules (plugins/plugin_utils/preflight.py), one case per rule and its boundaries."""
 
+import datetime
 import importlib
 import re
 import sys
@@ -14,7 +15,7 @@ import yaml
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.payments.platform.plugins.filter import engine_version, setting_problems, usable_zones
+from ansible_collections.payments.platform.plugins.filter import edge_problems, engine_version, setting_problems, usable_zones
 from ansible_collections.payments.platform.plugins.plugin_utils import preflight
 
 from pathlib import Path
@@ -34,11 +35,22 @@ def settings(**changes):
     return values
 
 
+def certificate_of(region):
+    return f"arn:aws:acm:{region}:123456789012:certificate/12345678-1234-1234-1234-123456789012"
+
+
 def test_the_repository_settings_pass():
     assert preflight.problems(settings()) == []
     for env in ("staging", "prod"):
-        inventory = yaml.safe_load((REPO / "inventories" / env / "group_vars" / f"{env}.yml").read_text())
-        assert preflight.problems(settings(**inventory)) == []
+        # Over dev's settings: the shared default (HTTPS required) where dev's inventory turns it off.
+        inventory = dict({"payment_require_https": ALL["payment_require_https"]},
+                         **yaml.safe_load((REPO / "inventories" / env / "group_vars" / f"{env}.yml").read_text()))
+        # They serve only HTTPS: the user sets the certificate in the inventory (make demo on the emulator).
+        [problem] = preflight.problems(settings(**inventory))
+        assert problem.startswith('payment_alb_certificate_arn is "": %s serves only HTTPS' % env), problem
+        assert f"in inventories/{env} (group or host vars" in problem
+        assert preflight.problems(settings(**inventory, payment_alb_certificate_arn=certificate_of(
+            inventory["payment_aws_region"]))) == []
 
 
 BAD = {
@@ -94,6 +106,8 @@ BAD = {
     "health check a string": ({"payment_container_health_check_command": "curl -f x"},
                               "payment_container_health_check_command", "CMD-SHELL"),
     "certificate not an ARN": ({"payment_alb_certificate_arn": "my-cert"}, "payment_alb_certificate_arn", "ACM"),
+    "HTTPS required without a certificate": ({"payment_require_https": True}, "payment_alb_certificate_arn",
+                                             "dev serves only HTTPS"),
     "certificate of another region": (
         {"payment_alb_certificate_arn": "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"},
         "payment_alb_certificate_arn", "own region (eu-west-1)"),
@@ -265,3 +279,65 @@ def test_setting_problems_filter_needs_botocore(monkeypatch):
         monkeypatch.undo()
         importlib.reload(preflight)
     assert preflight.HAS_BOTOCORE is True
+
+
+# ---- the HTTPS edge (edge_problems): what ACM and DescribeSSLPolicies say ------------------------------------------
+
+NOW = datetime.datetime(2026, 12, 2, 12, 0, tzinfo=datetime.timezone.utc)
+STAGING = {"payment_environment": "staging", "payment_aws_region": "us-west-2",
+           "payment_alb_certificate_arn": certificate_of("us-west-2"),
+           "payment_alb_ssl_policy": "ELBSecurityPolicy-TLS13-1-2-2021-06"}
+POLICIES = [{"name": "ELBSecurityPolicy-TLS13-1-2-2021-06", "ssl_protocols": ["TLSv1.3", "TLSv1.2"]},
+            {"name": "ELBSecurityPolicy-TLS13-1-3-2021-06", "ssl_protocols": ["TLSv1.3"]},
+            {"name": "ELBSecurityPolicy-TLS-1-2-2017-01", "ssl_protocols": ["TLSv1.2"]},
+            {"name": "ELBSecurityPolicy-2016-08", "ssl_protocols": ["TLSv1", "TLSv1.1", "TLSv1.2"]},
+            {"name": "Nothing", "ssl_protocols": []}]
+
+
+def issued(**changes):
+    return [dict({"certificate_arn": certificate_of("us-west-2"), "status": "ISSUED",
+                  "not_after": "2027-12-02T12:00:00+00:00"}, **changes)]
+
+
+def test_an_issued_certificate_and_a_tls12_policy_pass():
+    assert preflight.edge_problems(STAGING, issued(), POLICIES, now=NOW) == []
+    assert preflight.edge_problems(STAGING, issued(not_after="2027-12-02T12:00:00"), POLICIES, now=NOW) == []
+    assert preflight.edge_problems(STAGING, issued(not_after=None), POLICIES, now=NOW) == []
+    # The real clock when none is given.
+    assert preflight.edge_problems(STAGING, issued(not_after="2999-01-01T00:00:00+00:00"), POLICIES) == []
+
+
+def test_a_certificate_acm_does_not_hold():
+    [problem] = preflight.edge_problems(STAGING, [], POLICIES, acm_error="No certificate exists in this region.", now=NOW)
+    assert problem.startswith(f'payment_alb_certificate_arn is "{certificate_of("us-west-2")}": ACM in us-west-2 has '
+                              "no such certificate (ACM: No certificate exists in this region). Fix: ")
+    assert "in inventories/staging (group or host vars)" in problem and "demo_certificates.py" in problem
+    [problem] = preflight.edge_problems(STAGING, [], POLICIES, now=NOW)
+    assert "has no such certificate. Fix: " in problem
+
+
+def test_a_certificate_not_issued_or_expired():
+    [problem] = preflight.edge_problems(STAGING, issued(status="PENDING_VALIDATION"), POLICIES, now=NOW)
+    assert "its status is PENDING_VALIDATION; a load balancer can only use an ISSUED certificate." in problem
+    [problem] = preflight.edge_problems(STAGING, issued(not_after="2026-12-01T00:00:00+00:00"), POLICIES, now=NOW)
+    assert "it expired on 2026-12-01T00:00:00+00:00. Fix: renew or re-import it" in problem
+
+
+def test_a_policy_allowing_older_tls_or_unknown():
+    weak = dict(STAGING, payment_alb_ssl_policy="ELBSecurityPolicy-2016-08")
+    [problem] = preflight.edge_problems(weak, issued(), POLICIES, now=NOW)
+    assert problem == (
+        'payment_alb_ssl_policy is "ELBSecurityPolicy-2016-08": it allows TLSv1, TLSv1.1, TLSv1.2; the HTTPS listener '
+        "must allow TLS 1.2 and later only. Fix: use one whose protocols are TLS 1.2 and 1.3 only, e.g. "
+        "ELBSecurityPolicy-TLS13-1-2-2021-06, ELBSecurityPolicy-TLS13-1-3-2021-06, ELBSecurityPolicy-TLS-1-2-2017-01.")
+    [problem] = preflight.edge_problems(dict(STAGING, payment_alb_ssl_policy="Nothing"), issued(), POLICIES, now=NOW)
+    assert "it allows no protocol; the HTTPS listener must allow TLS 1.2 and later only." in problem
+    [problem] = preflight.edge_problems(dict(STAGING, payment_alb_ssl_policy="Made-Up"), issued(), [], now=NOW)
+    assert "AWS offers no such security policy for application load balancers in us-west-2" in problem
+    assert problem.endswith("e.g. ELBSecurityPolicy-TLS13-1-2-2021-06.")
+
+
+def test_edge_problems_filter():
+    problems = edge_problems.FilterModule().filters()["edge_problems"]
+    assert problems(STAGING, issued(), POLICIES) == []
+    assert len(problems(STAGING, [], [], "gone")) == 2

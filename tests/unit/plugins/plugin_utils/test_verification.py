@@ -184,7 +184,7 @@ def expected(**overrides):
         "endpoint_services": ["s3", "ecr.api", "ecr.dkr", "logs", "secretsmanager"],
         "allowed_wildcard_actions": ["ecr:GetAuthorizationToken"], "deploy_command": deploy,
         "rollout_timeout": 900, "waf_rate_limit": 2000, "now": "2026-12-01T12:10:00", "protected": False,
-        "db_monitoring_interval": 60, "db_auto_minor_version_upgrade": True,
+        "db_monitoring_interval": 60, "db_auto_minor_version_upgrade": True, "require_https": False,
         "flows": [
             {"from": "internet", "to": "alb", "port": 80, "expect": "allow", "fix": "fix alb 80"},
             {"from": "internet", "to": "alb", "port": 443, "expect": "allow", "fix": "fix alb 443"},
@@ -206,8 +206,8 @@ CHECKS = [
     "reachability: ecs -> db:5432", "reachability: internet -> ecs:8080", "reachability: internet -> db:5432",
     "reachability: only ecs -> db:5432",
     "ecs: service", "ecs: deployment", "ecs: running tasks", "ecs: scalable target", "ecs: scaling policy",
-    "alb: target group", "alb: rule /api/*", "alb: rule /webhook/*", "alb: target health",
-    "waf: web acl",
+    "alb: target group", "alb: rule /api/*", "alb: rule /webhook/*", "alb: https", "alb: http redirect",
+    "alb: target health", "waf: web acl",
     "dns: db.dev.payment.internal", "dns: db-ro.dev.payment.internal", "dns: api.dev.payment.internal",
     "ecs: task hardening", "secrets: task definition", "secrets: secret host", "iam: execution role",
     "rds: deletion protection", "rds: enhanced monitoring", "alb: deletion protection",
@@ -809,6 +809,97 @@ def test_https_listener_serves_and_http_only_redirects():
     assert run(reads)["alb: rule /api/*"][1] == "HTTPS:443 rule 10 forwards /api/* to %s-tg" % P
     reads["load_balancer"]["load_balancers"][0]["listeners"] = [redirect]
     assert run(reads)["alb: rule /api/*"][1] == "%s-alb has no listener that serves requests" % P
+
+
+CERT = "arn:aws:acm:%s:%s:certificate/12345678-1234-1234-1234-123456789012" % (REGION, ACCOUNT)
+STRONG = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+POLICIES = {"ssl_policies": [{"name": STRONG, "ssl_protocols": ["TLSv1.3", "TLSv1.2"]},
+                             {"name": "ELBSecurityPolicy-2016-08", "ssl_protocols": ["TLSv1", "TLSv1.1", "TLSv1.2"]},
+                             {"name": "Empty", "ssl_protocols": []}]}
+
+
+def https_reads():
+    """The HTTPS edge as the alb role builds it: HTTPS 443 serving, HTTP 80 redirecting (rules: only the default)."""
+    reads = healthy_reads()
+    listener(reads).update(protocol="HTTPS", port=443, ssl_policy=STRONG, certificates=[{"certificate_arn": CERT}])
+    reads["load_balancer"]["load_balancers"][0]["listeners"].append({
+        "protocol": "HTTP", "port": 80, "rules": [{"priority": "default", "is_default": True, "actions": []}],
+        "default_actions": [{"type": "redirect", "redirect_config": {
+            "protocol": "HTTPS", "port": "443", "host": "#{host}", "path": "/#{path}", "query": "#{query}",
+            "status_code": "HTTP_301"}}]})
+    reads["ssl_policies"] = copy.deepcopy(POLICIES)
+    return reads
+
+
+def test_https_edge_passes_where_required():
+    result = run(https_reads(), require_https=True)
+    assert all(status == v.PASS for status, dummy, dummy2 in result.values()), result
+    assert result["alb: https"][1] == "HTTPS:443 with %s (TLSv1.2, TLSv1.3)" % STRONG
+    assert result["alb: http redirect"][1] == "HTTP:80 redirects to HTTPS:443 (HTTP_301), no rule bypasses it"
+
+
+def test_plain_http_passes_only_where_https_is_not_required():
+    result = run()
+    assert result["alb: https"][:2] == (v.PASS, "%s-alb serves plain HTTP (dev does not require HTTPS)" % P)
+    assert result["alb: http redirect"][:2] == (v.PASS, "%s-alb has no HTTPS listener: port 80 serves HTTP itself" % P)
+    result = run(require_https="true")
+    assert result["alb: https"][:2] == (v.FAIL, "%s-alb has no HTTPS listener, and dev serves only HTTPS" % P)
+    assert result["alb: http redirect"][:2] == (v.FAIL, "%s-alb has no HTTPS listener to redirect to" % P)
+    assert "Set payment_alb_certificate_arn to an ISSUED ACM certificate of eu-west-1 in inventories/dev" in (
+        result["alb: https"][2])
+
+
+def test_https_listener_problems():
+    reads = https_reads()
+    listener(reads).update(port=8443, certificates=[], ssl_policy="ELBSecurityPolicy-2016-08")
+    detail, fix = only_failure(reads, "alb: https", require_https=True)
+    assert detail.split("; ") == ["HTTPS:8443 is not on port 443", "HTTPS:8443 has no certificate",
+                                  "HTTPS:8443 uses ELBSecurityPolicy-2016-08, which allows TLSv1, TLSv1.1, TLSv1.2 "
+                                  "(TLS 1.2 and later only)"]
+    assert "payment_alb_ssl_policy (TLS 1.2 and later)" in fix
+    listener(reads).update(port=443, certificates=[{"certificate_arn": CERT}], ssl_policy="Gone")
+    assert only_failure(reads, "alb: https", require_https=True)[0] == (
+        "HTTPS:443 uses Gone, a security policy AWS does not list")
+    listener(reads)["ssl_policy"] = "Empty"
+    assert only_failure(reads, "alb: https", require_https=True)[0] == (
+        "HTTPS:443 uses Empty, which allows no protocol (TLS 1.2 and later only)")
+    reads["ssl_policies"] = {"failed": True, "msg": "denied"}
+    assert only_failure(reads, "alb: https", require_https=True)[0] == (
+        "its security policy Empty: reading it failed: denied")
+
+
+def test_a_listener_on_80_that_forwards_fails_the_redirect():
+    reads = https_reads()
+    http = reads["load_balancer"]["load_balancers"][0]["listeners"][1]
+    http["default_actions"] = [{"type": "forward", "target_group_arn": TG_ARN}]
+    http["rules"].append({"priority": "10", "actions": [{"type": "forward"}]})
+    # The listener now serves requests, so the rule checks also find it without the payment rules.
+    status, detail, fix = status_of(reads, "alb: http redirect", require_https=True)
+    assert status == v.FAIL
+    assert detail == ("HTTP:80 does not redirect (its default action: forward); "
+                      "HTTP:80 has rules that bypass the redirect (priority 10)")
+    assert "makes port 80 redirect to it" in fix
+
+
+def test_redirect_elsewhere_or_missing():
+    reads = https_reads()
+    listeners = reads["load_balancer"]["load_balancers"][0]["listeners"]
+    listeners[1]["default_actions"][0]["redirect_config"].update(protocol="HTTP", port="8080", status_code="HTTP_302")
+    listeners.append({"protocol": "HTTP", "port": 8080, "default_actions": []})
+    assert status_of(reads, "alb: http redirect", require_https=True)[1].split("; ") == [
+        "HTTP:80 redirects to HTTP:8080 with HTTP_302, not HTTPS:443 with HTTP_301",
+        "HTTP:8080 serves HTTP beside port 80", "HTTP:8080 does not redirect (its default action: none)"]
+    del listeners[1:]
+    assert only_failure(reads, "alb: http redirect", require_https=True)[0] == (
+        "%s-alb has no HTTP listener on port 80 redirecting to HTTPS" % P)
+
+
+def test_edge_checks_without_a_load_balancer():
+    reads = healthy_reads()
+    reads["load_balancer"] = {"load_balancers": []}
+    result = run(reads)
+    assert result["alb: https"][:2] == (v.FAIL, "there is no load balancer %s-alb" % P)
+    assert result["alb: http redirect"][:2] == (v.FAIL, "there is no load balancer %s-alb" % P)
 
 
 def targets(reads, *states):
