@@ -196,10 +196,13 @@ def test_load_balancer_and_target_group(service_tier, aws, env):
 def test_listener_forwards_only_the_payment_paths(service_tier, aws, env):
     elbv2 = aws("elbv2", env)
     listeners = elbv2.describe_listeners(LoadBalancerArn=alb(aws, env)["LoadBalancerArn"])["Listeners"]
-    assert [(listener["Port"], listener["Protocol"]) for listener in listeners] == [(80, "HTTP")], "no certificate: HTTP only"
-    default = listeners[0]["DefaultActions"]
+    # dev serves plain HTTP; staging (like prod) HTTPS on 443, its port 80 only redirecting (test_edge.py).
+    serving = (80, "HTTP") if env == "dev" else (443, "HTTPS")
+    [listener] = [item for item in listeners if (item["Port"], item["Protocol"]) == serving]
+    assert len(listeners) == (1 if env == "dev" else 2)
+    default = listener["DefaultActions"]
     assert [(a["Type"], a["FixedResponseConfig"]["StatusCode"]) for a in default] == [("fixed-response", "404")]
-    rules = [r for r in elbv2.describe_rules(ListenerArn=listeners[0]["ListenerArn"])["Rules"] if not r["IsDefault"]]
+    rules = [r for r in elbv2.describe_rules(ListenerArn=listener["ListenerArn"])["Rules"] if not r["IsDefault"]]
     tg_arn = target_group(aws, env)["TargetGroupArn"]
     assert sorted(
         (c["Values"][0], a["Type"], a.get("TargetGroupArn")) for r in rules for c in r["Conditions"] for a in r["Actions"]

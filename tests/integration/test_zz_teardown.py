@@ -24,7 +24,7 @@ COMPLETE = {
     "vpcs": 1, "subnets": 6, "security groups": 4, "endpoints": 5, "internet gateways": 1, "route tables": 2,
     "db clusters": 1, "db instances": 2, "db subnet groups": 1, "db parameter groups": 1, "secrets": 1,
     "ecs clusters": 1, "task definitions": 1, "load balancers": 1, "target groups": 1, "iam roles": 3,
-    "log groups": 1, "alarms": 5, "scalable targets": 1, "hosted zones": 1,
+    "log groups": 2, "web ACLs": 1, "alarms": 5, "scalable targets": 1, "hosted zones": 1,
 }
 
 
