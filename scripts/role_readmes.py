@@ -133,6 +133,14 @@ EXAMPLES = {
     waf_resource_arn: "{{ alb_outputs.arn }}"
     waf_rate_limit: 2000
     waf_log_retention_days: 365\"""",
+    "kms": """\
+- name: The environment's key
+  ansible.builtin.include_role:
+    name: payments.platform.kms
+  vars:
+    kms_name_prefix: dev-payment
+    kms_region: eu-west-1
+    kms_account: "{{ preflight_account }}\"""",
     "route53": """\
 - name: Private DNS
   ansible.builtin.include_role:

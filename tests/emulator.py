@@ -765,6 +765,22 @@ def _secret_marked_for_deletion_message():
     SecretsManagerBackend.get_secret_value = get_secret_value
 
 
+def _kms_key_arns():
+    """KMS: AWS takes a key ID or a key ARN as the KeyId of EnableKey, DisableKey, ScheduleKeyDeletion and
+    CancelKeyDeletion (KMS API Reference); moto looks the raw value up among its key IDs and fails with a KeyError
+    (HTTP 500) for an ARN, the form amazon.aws.kms_key sends. The patch resolves an ARN to its key ID first."""
+    from moto.kms.models import KmsBackend
+
+    def by_id(original):
+        @functools.wraps(original)
+        def call(self, key_id, *args, **kwargs):
+            return original(self, self.get_key_id(key_id), *args, **kwargs)
+        return call
+
+    for name in ("enable_key", "disable_key", "schedule_key_deletion", "cancel_key_deletion"):
+        setattr(KmsBackend, name, by_id(getattr(KmsBackend, name)))
+
+
 def _aws_managed_policies():
     """IAM: AWS managed policies (arn:aws:iam::aws:policy/...) exist in every account; moto loads them only with
     MOTO_IAM_LOAD_MANAGED_POLICIES=true, so attaching one (AmazonRDSEnhancedMonitoringRole) fails otherwise."""
@@ -777,6 +793,7 @@ PATCHES = [
     _aws_managed_policies,
     _alb_deletion_protection_refusal,
     _secret_marked_for_deletion_message,
+    _kms_key_arns,
     _keep_performance_insights,
     _seed_cluster_parameter_defaults,
     _keep_performance_insights_retention,

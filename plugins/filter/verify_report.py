@@ -21,7 +21,7 @@ version_added: "1.0.0"
 short_description: Check a deployed payment environment from what the read-only AWS modules returned
 description:
   - Evaluates every post-deploy check of one environment (routing, network reachability, ECS, load balancer,
-    DNS, secrets, IAM and the web application firewall) from the registered results of the C(payments.platform.verify) role's read tasks.
+    DNS, secrets, IAM, the web application firewall and the customer-managed key) from the registered results of the C(payments.platform.verify) role's read tasks.
     It calls no AWS API itself.
   - Each check has a status. V(pass). V(fail) for a state that is definitely wrong (with the fix in plain words).
     V(warn) for a state AWS legitimately shows for a while after a deploy and that cannot prove the platform works
@@ -53,6 +53,8 @@ options:
         C(record_sets) of the private zone.
       - C(web_acl) M(community.aws.wafv2_web_acl_info) and C(web_acl_resources) M(community.aws.wafv2_resources_info)
         of the environment's web ACL.
+      - C(kms_key) M(amazon.aws.kms_key_info) of the environment's key (by its alias), and C(log_groups) the looped
+        M(amazon.aws.cloudwatchlogs_log_group_info) of each of the environment's log groups.
       - C(secret) a dict with C(read) (whether the secret the task definition names was looked up) and C(host)
         (its C(host) key, empty when there was no such secret or key).
     type: dict

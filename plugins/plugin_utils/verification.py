@@ -13,11 +13,12 @@ after a deploy, such as a deployment still in progress; it does not fail the run
 from __future__ import annotations
 
 import fnmatch
+import json
 import re
 from collections.abc import Mapping
 from datetime import datetime, timezone
 
-from ansible_collections.payments.platform.plugins.plugin_utils import naming, waf
+from ansible_collections.payments.platform.plugins.plugin_utils import kms, naming, waf
 from ansible_collections.payments.platform.plugins.plugin_utils.reachability import (
     analyse,
     internet_gateway_route,
@@ -1061,6 +1062,66 @@ def monitoring_check(env):
         len(env.instances), interval, role, "on" if auto else "off"))
 
 
+def _log_groups(env):
+    """(log groups by name, problem) from the looped read of each of the environment's log groups."""
+    looped, problem = env.reads.get("log_groups")
+    groups = {}
+    for result in looped.get("results") or []:
+        if isinstance(result, Mapping) and result.get("failed"):
+            problem = problem or "reading %s failed: %s" % (result.get("item"), result.get("msg") or "no message")
+        for group in (result.get("log_groups") or []) if isinstance(result, Mapping) else []:
+            groups[group.get("log_group_name")] = group
+    return groups, problem
+
+
+def kms_check(env):
+    """The environment's key: enabled, rotating, with exactly its policy, and encrypting the cluster and the logs."""
+    name = "kms: encryption"
+    alias = env.names["kms_alias"]
+    fix = ("Re-run the deploy (%s): the kms role keeps %s enabled, rotating and with its key policy, and the roles "
+           "encrypt the database, its secret and the log groups with it when they create them." % (env.deploy, alias))
+    keys, problem = env.reads.get("kms_key")
+    if problem:
+        return _read_failure(name, "the key " + alias, problem)
+    key = (keys.get("kms_keys") or [None])[0]
+    if not isinstance(key, Mapping):
+        return check(name, FAIL, "there is no key %s" % alias, fix)
+    arn = key.get("key_arn") or ""
+    problems, fixes = [], [fix]
+    if key.get("key_state") != "Enabled":
+        problems.append("%s is %s" % (alias, key.get("key_state")))
+    if not key.get("enable_key_rotation"):
+        problems.append("automatic rotation of %s is off" % alias)
+    # The account and partition are the key's own (arn:<partition>:kms:<region>:<account>:key/<id>).
+    fields = arn.split(":")
+    wanted = kms.key_policy({"partition": fields[1], "id": fields[4]}, env.x["region"], env.names["log_groups"]) \
+        if len(fields) > 4 else None
+    live = [json.loads(p) if isinstance(p, str) else p for p in key.get("key_policies") or []]
+    if wanted is not None and live != [wanted]:
+        problems.append("the key policy of %s is not the platform's (filter payments.platform.kms_key_policy)" % alias)
+    if env.cluster is None:
+        problems.append(env.cluster_problem)
+    elif env.cluster.get("kms_key_id") != arn:
+        problems.append("the cluster is encrypted with %s, not %s" % (env.cluster.get("kms_key_id") or "no key", alias))
+        fixes.append("AWS cannot change a cluster's key: the pre-flight explains the replacement")
+    groups, groups_problem = _log_groups(env)
+    if groups_problem:
+        return _read_failure(name, "the log groups", groups_problem)
+    for group_name in env.names["log_groups"]:
+        group = groups.get(group_name)
+        if group is None:
+            problems.append("there is no log group %s" % group_name)
+        elif group.get("kms_key_id") != arn:
+            problems.append("the log group %s is encrypted with %s" % (group_name, group.get("kms_key_id") or "no key of its own"))
+            # CloudWatch Logs encrypts a log group with the key given at its creation only; one created earlier is
+            # associated by hand.
+            fixes.append("aws logs associate-kms-key --log-group-name %s --kms-key-id %s" % (group_name, arn))
+    if problems:
+        return check(name, FAIL, "; ".join(problems), "; ".join(fixes) + ".")
+    return check(name, PASS, "%s (enabled, rotating, with its key policy) encrypts the cluster and %s" % (
+        alias, _join(env.names["log_groups"])))
+
+
 def _statements(document):
     if not isinstance(document, Mapping):
         return []
@@ -1211,7 +1272,7 @@ def evaluate(reads, expected):
         + [https_check(env), http_redirect_check(env), target_health_check(env), waf_check(env)]
         + dns_checks(env)
         + [task_hardening_check(env), task_secrets_check(env), secret_host_check(env), execution_role_check(env),
-           db_protection_check(env), monitoring_check(env), alb_protection_check(env)]
+           db_protection_check(env), monitoring_check(env), alb_protection_check(env), kms_check(env)]
     )
 
 

@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from ansible_collections.payments.platform.plugins.plugin_utils import kms
 from ansible_collections.payments.platform.plugins.plugin_utils import verification as v
 
 P = "dev-payment"
@@ -28,6 +29,8 @@ TG_ARN = "arn:aws:elasticloadbalancing:%s:%s:targetgroup/%s-tg/73e2d6bc24d8a067"
 TASK_ARN = "arn:aws:ecs:%s:%s:task-definition/%s-task:3" % (REGION, ACCOUNT, P)
 ROLE_ARN = "arn:aws:iam::%s:role/%s-task-execution-role" % (ACCOUNT, P)
 ZONE = "dev.payment.internal"
+KEY_ARN = "arn:aws:kms:%s:%s:key/1234abcd-12ab-34cd-56ef-1234567890ab" % (REGION, ACCOUNT)
+LOG_GROUPS = ["/ecs/%s-service" % P, "aws-waf-logs-%s-waf" % P]
 WEB_ACL_ARN = "arn:aws:wafv2:%s:%s:regional/webacl/%s-waf/a1b2c3d4" % (REGION, ACCOUNT, P)
 
 
@@ -91,7 +94,7 @@ def healthy_reads():
         "endpoints": {"vpc_endpoints": [endpoint("s3", "Gateway", tables=["rtb-0prv"])] + [
             endpoint(s) for s in ("ecr.api", "ecr.dkr", "logs", "secretsmanager")]},
         "db_cluster": {"clusters": [{"db_cluster_identifier": P + "-db-cluster", "endpoint": WRITER,
-                                     "reader_endpoint": READER, "deletion_protection": False,
+                                     "reader_endpoint": READER, "deletion_protection": False, "kms_key_id": KEY_ARN,
                                      "vpc_security_groups": [{"vpc_security_group_id": DB_SG, "status": "active"}]}]},
         "db_instances": {"instances": [
             {"db_instance_identifier": "%s-db-%d" % (P, n), "monitoring_interval": 60, "auto_minor_version_upgrade": True,
@@ -172,6 +175,10 @@ def healthy_reads():
              for n, group in enumerate(("AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet",
                                         "AWSManagedRulesSQLiRuleSet"), start=1)]},
         "web_acl_resources": {"resource_arns": [ALB_ARN]},
+        "kms_key": {"kms_keys": [{"key_arn": KEY_ARN, "key_state": "Enabled", "enable_key_rotation": True,
+                                  "key_policies": [kms.key_policy({"id": ACCOUNT, "partition": "aws"}, REGION, LOG_GROUPS)]}]},
+        "log_groups": {"results": [{"item": name, "log_groups": [{"log_group_name": name, "kms_key_id": KEY_ARN}]}
+                                   for name in LOG_GROUPS]},
     }
 
 
@@ -210,7 +217,7 @@ CHECKS = [
     "alb: target health", "waf: web acl",
     "dns: db.dev.payment.internal", "dns: db-ro.dev.payment.internal", "dns: api.dev.payment.internal",
     "ecs: task hardening", "secrets: task definition", "secrets: secret host", "iam: execution role",
-    "rds: deletion protection", "rds: enhanced monitoring", "alb: deletion protection",
+    "rds: deletion protection", "rds: enhanced monitoring", "alb: deletion protection", "kms: encryption",
 ]
 
 
@@ -1314,3 +1321,56 @@ def test_enhanced_monitoring():
     none = healthy_reads()
     none["db_instances"] = {"instances": []}
     assert _by_name(v.evaluate(none, expected()), "rds: enhanced monitoring")["status"] == "fail"
+
+
+def test_the_key_encrypts_the_cluster_and_the_logs():
+    found = _by_name(v.evaluate(healthy_reads(), expected()), "kms: encryption")
+    assert found["status"] == "pass"
+    assert found["detail"] == "alias/%s (enabled, rotating, with its key policy) encrypts the cluster and %s" % (
+        P, ", ".join(LOG_GROUPS))
+
+
+def test_a_key_that_is_off_not_rotating_or_granting_more():
+    reads = healthy_reads()
+    key = reads["kms_key"]["kms_keys"][0]
+    key.update(key_state="PendingDeletion", enable_key_rotation=False)
+    key["key_policies"][0]["Statement"].append({"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:*"})
+    detail, fix = only_failure(reads, "kms: encryption")
+    assert detail == ("alias/%s is PendingDeletion; automatic rotation of alias/%s is off; the key policy of alias/%s "
+                      "is not the platform's (filter payments.platform.kms_key_policy)" % (P, P, P))
+    assert fix.startswith("Re-run the deploy (ansible-playbook site.yml -i inventories/dev): the kms role")
+
+
+def test_a_cluster_or_log_group_the_key_does_not_encrypt():
+    reads = healthy_reads()
+    reads["db_cluster"]["clusters"][0]["kms_key_id"] = "arn:aws:kms:%s:%s:key/aws-managed" % (REGION, ACCOUNT)
+    reads["log_groups"]["results"][1]["log_groups"][0].pop("kms_key_id")
+    reads["log_groups"]["results"][0]["log_groups"] = []
+    detail, fix = only_failure(reads, "kms: encryption")
+    assert detail == ("the cluster is encrypted with arn:aws:kms:%s:%s:key/aws-managed, not alias/%s; there is no log "
+                      "group %s; the log group %s is encrypted with no key of its own" % (
+                          REGION, ACCOUNT, P, LOG_GROUPS[0], LOG_GROUPS[1]))
+    assert "AWS cannot change a cluster's key" in fix
+    assert fix.endswith("aws logs associate-kms-key --log-group-name %s --kms-key-id %s." % (LOG_GROUPS[1], KEY_ARN))
+
+
+def test_the_key_check_without_its_reads():
+    reads = healthy_reads()
+    reads["kms_key"] = {"kms_keys": []}
+    assert _by_name(v.evaluate(reads, expected()), "kms: encryption")["detail"] == "there is no key alias/%s" % P
+    reads = healthy_reads()
+    reads["kms_key"] = {"failed": True, "msg": "AccessDenied"}
+    assert "could not read the key alias/%s: reading it failed: AccessDenied" % P in _by_name(
+        v.evaluate(reads, expected()), "kms: encryption")["detail"]
+    reads = healthy_reads()
+    reads["log_groups"]["results"][0] = {"failed": True, "item": LOG_GROUPS[0], "msg": "throttled"}
+    assert _by_name(v.evaluate(reads, expected()), "kms: encryption")["detail"] == (
+        "could not read the log groups: reading %s failed: throttled" % LOG_GROUPS[0])
+    reads = healthy_reads()
+    reads["db_cluster"] = {"clusters": []}
+    assert "there is no DB cluster" in _by_name(v.evaluate(reads, expected()), "kms: encryption")["detail"]
+    reads = healthy_reads()
+    reads["kms_key"]["kms_keys"][0]["key_arn"] = "not-an-arn"
+    reads["kms_key"]["kms_keys"][0]["key_policies"] = [json.dumps({"Statement": []})]
+    found = _by_name(v.evaluate(reads, expected()), "kms: encryption")
+    assert "key policy" not in found["detail"] and "not alias/" in found["detail"]
