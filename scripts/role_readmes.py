@@ -141,6 +141,16 @@ EXAMPLES = {
     kms_name_prefix: dev-payment
     kms_region: eu-west-1
     kms_account: "{{ preflight_account }}\"""",
+    "backup": """\
+- name: Backups of the database
+  ansible.builtin.include_role:
+    name: payments.platform.backup
+  vars:
+    backup_name_prefix: prod-payment
+    backup_region: us-east-1
+    backup_account: "{{ preflight_account }}"
+    backup_kms_key_arn: "{{ kms_outputs.key_arn }}"
+    backup_retention_days: 35\"""",
     "route53": """\
 - name: Private DNS
   ansible.builtin.include_role:

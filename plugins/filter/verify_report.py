@@ -55,6 +55,8 @@ options:
         of the environment's web ACL.
       - C(kms_key) M(amazon.aws.kms_key_info) of the environment's key (by its alias), and C(log_groups) the looped
         M(amazon.aws.cloudwatchlogs_log_group_info) of each of the environment's log groups.
+      - C(backup_plan) M(amazon.aws.backup_plan_info), C(backup_vault) M(amazon.aws.backup_vault_info) and
+        C(backup_selection) M(amazon.aws.backup_selection_info) of a protected environment (not read otherwise).
       - C(secret) a dict with C(read) (whether the secret the task definition names was looked up) and C(host)
         (its C(host) key, empty when there was no such secret or key).
     type: dict
@@ -72,7 +74,8 @@ options:
         address in 5 minutes above which the web ACL blocks), C(now) (ISO 8601, UTC), C(protected) (the cluster and
         the load balancer have deletion protection exactly then), C(db_monitoring_interval) (Enhanced Monitoring
         seconds of both instances), C(db_auto_minor_version_upgrade) and C(require_https) (the environment serves only
-        HTTPS, on 443 with a TLS 1.2+ policy, port 80 redirecting).
+        HTTPS, on 443 with a TLS 1.2+ policy, port 80 redirecting) and C(backup_retention_days) (days a protected
+        environment's backup plan keeps each recovery point).
     type: dict
     required: true
 """

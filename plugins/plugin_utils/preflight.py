@@ -243,6 +243,13 @@ def check_waf_rate_limit(settings):
                      "AWS WAF counts requests per IP address in 5 minutes", 2000)
 
 
+def check_backup_retention(settings):
+    # AWS Backup Lifecycle DeleteAfterDays (AWS Backup API Reference): a recovery point is kept at least a day.
+    return _at_least(settings, "payment_backup_retention_days", 1,
+                     "AWS Backup deletes each recovery point this many days after it was taken (DeleteAfterDays), "
+                     "at least 1.", "set it to a number of days, e.g. 35.")
+
+
 def check_container_port(settings):
     problem = _in_range(settings, "payment_container_port", PORT_RANGE, "it is a TCP port", 8080)
     if problem is None and _int(settings["payment_container_port"]) == _int(settings["payment_db_port"]):
@@ -430,7 +437,7 @@ def check_subnet_room(settings):
 
 RULES = (
     check_region, check_az_count, check_cpu_threshold, check_task_counts, check_task_size, check_log_retention,
-    check_audit_log_retention, check_waf_rate_limit,
+    check_audit_log_retention, check_waf_rate_limit, check_backup_retention,
     check_container_port, check_db_port, check_db_name, check_db_username, check_image_tag, check_repository_name,
     check_container_name, check_health_check, check_certificate, check_tags, check_forward_paths, check_rollout_timeout,
     check_monitoring_interval, check_protected, check_subnet_room,

@@ -42,7 +42,7 @@ REQUIRED_EXPECTED = (
     "name_prefix", "environment", "region", "zone_name", "az_count", "container_name", "scratch_path", "container_port",
     "db_port", "min_count", "max_count", "cpu_threshold", "forward_paths", "endpoint_services",
     "allowed_wildcard_actions", "flows", "deploy_command", "rollout_timeout", "waf_rate_limit", "now", "protected",
-    "db_monitoring_interval", "db_auto_minor_version_upgrade", "require_https",
+    "db_monitoring_interval", "db_auto_minor_version_upgrade", "require_https", "backup_retention_days",
 )
 # An HTTPS listener's security policy may allow these protocols only (what AWS's DescribeSSLPolicies lists for it).
 TLS_PROTOCOLS_ALLOWED = frozenset({"TLSv1.2", "TLSv1.3"})
@@ -1122,6 +1122,59 @@ def kms_check(env):
         alias, _join(env.names["log_groups"])))
 
 
+def _tags_select(conditions, tags):
+    """Whether a backup selection's StringEquals conditions (aws:ResourceTag/<key>) all hold for `tags`."""
+    equals = (conditions or {}).get("string_equals") or []
+    return bool(equals) and all(
+        str(c.get("condition_key", "")).startswith("aws:ResourceTag/")
+        and tags.get(str(c["condition_key"])[len("aws:ResourceTag/"):]) == c.get("condition_value") for c in equals)
+
+
+def backup_check(env):
+    """A protected environment's cluster is backed up daily by AWS Backup, into a vault its own key encrypts."""
+    name = "backup: plan"
+    n, days = env.names, int(env.x["backup_retention_days"])
+    if not env.x["protected"]:
+        return check(name, PASS, "%s is not protected: the cluster's own automated backups only" % env.x["environment"])
+    fix = ("Re-run the deploy (%s): the backup role keeps the vault %s (the environment's key), the plan %s (daily, kept "
+           "payment_backup_retention_days = %d days) and its selection %s of the cluster by tag."
+           % (env.deploy, n["backup_vault"], n["backup_plan"], days, n["backup_selection"]))
+    problems = []
+    plans, problem = env.reads.get("backup_plan")
+    if problem:
+        return _read_failure(name, "the backup plan", problem)
+    plan = (plans.get("backup_plans") or [None])[0]
+    if not isinstance(plan, Mapping):
+        return check(name, FAIL, "there is no backup plan %s" % n["backup_plan"], fix)
+    rules = (plan.get("backup_plan") or {}).get("rules") or []
+    if not any(r.get("target_backup_vault_name") == n["backup_vault"]
+               and (r.get("lifecycle") or {}).get("delete_after_days") == days for r in rules):
+        problems.append("no rule of %s backs up into %s for %d days" % (n["backup_plan"], n["backup_vault"], days))
+    vaults, problem = env.reads.get("backup_vault")
+    vault = (vaults.get("backup_vaults") or [None])[0]
+    keys, _ = env.reads.get("kms_key")
+    key_arn = ((keys.get("kms_keys") or [{}])[0] or {}).get("key_arn")
+    if problem or not isinstance(vault, Mapping):
+        problems.append("there is no backup vault %s" % n["backup_vault"])
+    elif not key_arn or vault.get("encryption_key_arn") != key_arn:
+        problems.append("the vault %s is encrypted with %s, not %s" % (
+            n["backup_vault"], vault.get("encryption_key_arn") or "no key", n["kms_alias"]))
+    selections, problem = env.reads.get("backup_selection")
+    selection = (selections.get("backup_selections") or [None])[0]
+    if problem or not isinstance(selection, Mapping):
+        problems.append("there is no selection %s in %s" % (n["backup_selection"], n["backup_plan"]))
+    elif env.cluster is not None:
+        arn, tags = env.cluster.get("db_cluster_arn") or "", env.cluster.get("tags") or {}
+        if not any(fnmatch.fnmatchcase(arn, r) for r in selection.get("resources") or []) \
+                or not _tags_select(selection.get("conditions"), tags):
+            problems.append("the selection %s does not select the cluster %s by its tags" % (
+                n["backup_selection"], n["db_cluster"]))
+    if problems:
+        return check(name, FAIL, "; ".join(problems), fix)
+    return check(name, PASS, "%s backs the cluster up daily into %s (%s), kept %d days" % (
+        n["backup_plan"], n["backup_vault"], n["kms_alias"], days))
+
+
 def _statements(document):
     if not isinstance(document, Mapping):
         return []
@@ -1272,7 +1325,8 @@ def evaluate(reads, expected):
         + [https_check(env), http_redirect_check(env), target_health_check(env), waf_check(env)]
         + dns_checks(env)
         + [task_hardening_check(env), task_secrets_check(env), secret_host_check(env), execution_role_check(env),
-           db_protection_check(env), monitoring_check(env), alb_protection_check(env), kms_check(env)]
+           db_protection_check(env), monitoring_check(env), alb_protection_check(env), kms_check(env),
+           backup_check(env)]
     )
 
 

@@ -77,6 +77,7 @@ BAD = {
                                            "90, 120, 150, 180, 365"),
     "audit retention not a number": ({"payment_audit_log_retention_days": "a year"}, "payment_audit_log_retention_days",
                                      "at least 90"),
+    "backups kept no day": ({"payment_backup_retention_days": 0}, "payment_backup_retention_days", "at least 1"),
     "WAF rate limit below AWS's": ({"payment_waf_rate_limit": 9}, "payment_waf_rate_limit", "from 10 to 2000000000"),
     "WAF rate limit above AWS's": ({"payment_waf_rate_limit": 2000000001}, "payment_waf_rate_limit", "from 10 to"),
     "container port zero": ({"payment_container_port": 0}, "payment_container_port", "from 1 to 65535"),
@@ -143,6 +144,7 @@ GOOD = {
     "audit logs kept 90 days, the fewest": {"payment_audit_log_retention_days": 90},
     "audit logs kept 10 years": {"payment_audit_log_retention_days": "3653"},
     "WAF rate limits at AWS's bounds": {"payment_waf_rate_limit": 10},
+    "backups kept a day": {"payment_backup_retention_days": "1"},
     "largest Fargate size": {"payment_task_cpu": 16384, "payment_task_memory": 122880},
     "smallest Fargate size": {"payment_task_cpu": "256", "payment_task_memory": "512"},
     "certificate of the region": {

@@ -29,6 +29,7 @@ TG_ARN = "arn:aws:elasticloadbalancing:%s:%s:targetgroup/%s-tg/73e2d6bc24d8a067"
 TASK_ARN = "arn:aws:ecs:%s:%s:task-definition/%s-task:3" % (REGION, ACCOUNT, P)
 ROLE_ARN = "arn:aws:iam::%s:role/%s-task-execution-role" % (ACCOUNT, P)
 ZONE = "dev.payment.internal"
+CLUSTER_ARN = "arn:aws:rds:%s:%s:cluster:%s-db-cluster" % (REGION, ACCOUNT, P)
 KEY_ARN = "arn:aws:kms:%s:%s:key/1234abcd-12ab-34cd-56ef-1234567890ab" % (REGION, ACCOUNT)
 LOG_GROUPS = ["/ecs/%s-service" % P, "aws-waf-logs-%s-waf" % P]
 WEB_ACL_ARN = "arn:aws:wafv2:%s:%s:regional/webacl/%s-waf/a1b2c3d4" % (REGION, ACCOUNT, P)
@@ -95,6 +96,7 @@ def healthy_reads():
             endpoint(s) for s in ("ecr.api", "ecr.dkr", "logs", "secretsmanager")]},
         "db_cluster": {"clusters": [{"db_cluster_identifier": P + "-db-cluster", "endpoint": WRITER,
                                      "reader_endpoint": READER, "deletion_protection": False, "kms_key_id": KEY_ARN,
+                                     "db_cluster_arn": CLUSTER_ARN, "tags": {"Environment": "dev", "Project": "payments"},
                                      "vpc_security_groups": [{"vpc_security_group_id": DB_SG, "status": "active"}]}]},
         "db_instances": {"instances": [
             {"db_instance_identifier": "%s-db-%d" % (P, n), "monitoring_interval": 60, "auto_minor_version_upgrade": True,
@@ -192,6 +194,7 @@ def expected(**overrides):
         "allowed_wildcard_actions": ["ecr:GetAuthorizationToken"], "deploy_command": deploy,
         "rollout_timeout": 900, "waf_rate_limit": 2000, "now": "2026-12-01T12:10:00", "protected": False,
         "db_monitoring_interval": 60, "db_auto_minor_version_upgrade": True, "require_https": False,
+        "backup_retention_days": 35,
         "flows": [
             {"from": "internet", "to": "alb", "port": 80, "expect": "allow", "fix": "fix alb 80"},
             {"from": "internet", "to": "alb", "port": 443, "expect": "allow", "fix": "fix alb 443"},
@@ -218,6 +221,7 @@ CHECKS = [
     "dns: db.dev.payment.internal", "dns: db-ro.dev.payment.internal", "dns: api.dev.payment.internal",
     "ecs: task hardening", "secrets: task definition", "secrets: secret host", "iam: execution role",
     "rds: deletion protection", "rds: enhanced monitoring", "alb: deletion protection", "kms: encryption",
+    "backup: plan",
 ]
 
 
@@ -1374,3 +1378,66 @@ def test_the_key_check_without_its_reads():
     reads["kms_key"]["kms_keys"][0]["key_policies"] = [json.dumps({"Statement": []})]
     found = _by_name(v.evaluate(reads, expected()), "kms: encryption")
     assert "key policy" not in found["detail"] and "not alias/" in found["detail"]
+
+
+def protected_reads():
+    """A healthy protected environment: deletion protection on, and its AWS Backup plan, vault and selection."""
+    reads = healthy_reads()
+    reads["db_cluster"]["clusters"][0]["deletion_protection"] = True
+    reads["load_balancer"]["load_balancers"][0]["deletion_protection_enabled"] = "true"
+    reads["backup_plan"] = {"backup_plans": [{"backup_plan_name": P + "-backup-plan", "backup_plan": {"rules": [
+        {"rule_name": "daily", "target_backup_vault_name": P + "-backup-vault", "lifecycle": {"delete_after_days": 35}}]}}]}
+    reads["backup_vault"] = {"backup_vaults": [{"backup_vault_name": P + "-backup-vault", "encryption_key_arn": KEY_ARN}]}
+    reads["backup_selection"] = {"backup_selections": [{
+        "selection_name": P + "-db-cluster", "resources": ["arn:aws:rds:%s:%s:cluster:*" % (REGION, ACCOUNT)],
+        "conditions": {"string_equals": [{"condition_key": "aws:ResourceTag/Environment", "condition_value": "dev"},
+                                         {"condition_key": "aws:ResourceTag/Project", "condition_value": "payments"}]}}]}
+    return reads
+
+
+def test_backups_only_for_protected_environments():
+    assert status_of(healthy_reads(), "backup: plan") == (
+        v.PASS, "dev is not protected: the cluster's own automated backups only", "")
+    result = run(protected_reads(), protected=True)
+    assert all(r[0] == v.PASS for r in result.values()), result
+    assert result["backup: plan"][1] == "%s-backup-plan backs the cluster up daily into %s-backup-vault (alias/%s), " \
+                                        "kept 35 days" % (P, P, P)
+
+
+def test_backups_that_miss_the_cluster_keep_too_little_or_use_another_key():
+    reads = protected_reads()
+    reads["backup_plan"]["backup_plans"][0]["backup_plan"]["rules"][0]["lifecycle"]["delete_after_days"] = 7
+    reads["backup_vault"]["backup_vaults"][0]["encryption_key_arn"] = "arn:aws:kms:%s:%s:key/aws-backup" % (REGION, ACCOUNT)
+    reads["backup_selection"]["backup_selections"][0]["conditions"]["string_equals"][0]["condition_value"] = "prod"
+    detail, fix = only_failure(reads, "backup: plan", protected=True)
+    assert detail == ("no rule of {p}-backup-plan backs up into {p}-backup-vault for 35 days; the vault {p}-backup-vault "
+                      "is encrypted with arn:aws:kms:{r}:{a}:key/aws-backup, not alias/{p}; the selection "
+                      "{p}-db-cluster does not select the cluster {p}-db-cluster by its tags").format(p=P, r=REGION, a=ACCOUNT)
+    assert "payment_backup_retention_days = 35" in fix
+    reads = protected_reads()
+    reads["backup_selection"]["backup_selections"][0]["resources"] = ["arn:aws:rds:%s:%s:cluster:other" % (REGION, ACCOUNT)]
+    reads["backup_selection"]["backup_selections"][0]["conditions"] = {}
+    assert "does not select the cluster" in only_failure(reads, "backup: plan", protected=True)[0]
+    reads = protected_reads()
+    reads["backup_selection"]["backup_selections"][0]["conditions"]["string_equals"][0]["condition_key"] = "Environment"
+    assert "does not select the cluster" in only_failure(reads, "backup: plan", protected=True)[0]
+
+
+def test_backups_that_are_missing_or_unreadable():
+    reads = protected_reads()
+    reads["backup_plan"] = {"backup_plans": []}
+    assert only_failure(reads, "backup: plan", protected=True)[0] == "there is no backup plan %s-backup-plan" % P
+    reads = protected_reads()
+    reads["backup_plan"] = {"failed": True, "msg": "throttled"}
+    assert "could not read the backup plan" in only_failure(reads, "backup: plan", protected=True)[0]
+    reads = protected_reads()
+    reads["backup_vault"] = {"failed": True, "msg": "AccessDeniedException"}
+    reads["backup_selection"] = {"skipped": True}
+    assert only_failure(reads, "backup: plan", protected=True)[0] == (
+        "there is no backup vault {p}-backup-vault; there is no selection {p}-db-cluster in {p}-backup-plan".format(p=P))
+    reads = protected_reads()
+    reads["kms_key"] = {"kms_keys": []}
+    assert "not alias/" in status_of(reads, "backup: plan", protected=True)[1]
+    reads = protected_reads()
+    reads["db_cluster"] = {"clusters": []}
+    assert status_of(reads, "backup: plan", protected=True)[0] == v.PASS
