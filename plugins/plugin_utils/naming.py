@@ -49,6 +49,9 @@ def resource_names(prefix):
         "web_acl": f"{prefix}-waf",
         # AWS WAF logs only to a log group whose name starts with aws-waf-logs- (WAF Developer Guide).
         "waf_log_group": f"aws-waf-logs-{prefix}-waf",
+        "alert_topic": f"{prefix}-alerts",
+        # AWS allows one source type per RDS event subscription: one for the cluster, one for its instances.
+        "db_event_subscriptions": {source: f"{prefix}-{source}-events" for source in ("db-cluster", "db-instance")},
     }
 
 

@@ -32,6 +32,9 @@ def test_the_contracts_names():
                                               "dev-payment-service-cpu-high", "dev-payment-target-5xx",
                                               "dev-payment-unhealthy-targets"]
     assert (dev["web_acl"], dev["waf_log_group"]) == ("dev-payment-waf", "aws-waf-logs-dev-payment-waf")
+    assert dev["alert_topic"] == "dev-payment-alerts"
+    assert dev["db_event_subscriptions"] == {"db-cluster": "dev-payment-db-cluster-events",
+                                             "db-instance": "dev-payment-db-instance-events"}
 
 
 def test_every_name_starts_with_the_prefix():
