@@ -53,6 +53,10 @@ options:
         C(record_sets) of the private zone.
       - C(web_acl) M(community.aws.wafv2_web_acl_info) and C(web_acl_resources) M(community.aws.wafv2_resources_info)
         of the environment's web ACL.
+      - C(alert_topics) a dict with C(sns_topics), the alert topic as M(community.aws.sns_topic_info) describes it
+        (its C(result.sns_topic) with C(topic_arn)), or empty; C(alarms) M(amazon.aws.cloudwatch_metric_alarm_info) of
+        the environment's prefix; C(event_subscriptions) M(payments.platform.rds_event_subscription_info) of the
+        database's event subscriptions.
       - C(secret) a dict with C(read) (whether the secret the task definition names was looked up) and C(host)
         (its C(host) key, empty when there was no such secret or key).
     type: dict
@@ -70,7 +74,9 @@ options:
         address in 5 minutes above which the web ACL blocks), C(now) (ISO 8601, UTC), C(protected) (the cluster and
         the load balancer have deletion protection exactly then), C(db_monitoring_interval) (Enhanced Monitoring
         seconds of both instances), C(db_auto_minor_version_upgrade) and C(require_https) (the environment serves only
-        HTTPS, on 443 with a TLS 1.2+ policy, port 80 redirecting).
+        HTTPS, on 443 with a TLS 1.2+ policy, port 80 redirecting), C(alert_emails) (addresses the alert topic must
+        have subscribed) and C(alert_event_categories) (RDS event categories the cluster's and instances' subscriptions
+        must send).
     type: dict
     required: true
 """
