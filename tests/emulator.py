@@ -906,6 +906,42 @@ def _aws_managed_policies():
     os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
 
 
+def _rds_event_subscription_changes():
+    """RDS: moto creates, describes and deletes event subscriptions but has no ModifyEventSubscription,
+    AddSourceIdentifierToSubscription or RemoveSourceIdentifierFromSubscription ("not implemented"), so a changed
+    subscription could never converge. They change the stored subscription as AWS documents them: Modify sets the
+    topic, source type, categories and Enabled it is given (and leaves the rest); Add/Remove add or drop one source
+    identifier; each answers the subscription, and an unknown name is SubscriptionNotFound."""
+    from moto.core.responses import ActionResult
+    from moto.rds.responses import RDSResponse
+
+    def subscription(self):
+        return self.backend.describe_event_subscriptions(self.params.get("SubscriptionName"))[0]
+
+    def modify_event_subscription(self):
+        found = subscription(self)
+        for param, attribute in (("SnsTopicArn", "sns_topic_arn"), ("SourceType", "source_type"),
+                                 ("EventCategories", "event_categories"), ("Enabled", "enabled")):
+            if param in self.params:
+                setattr(found, attribute, self.params[param])
+        return ActionResult({"EventSubscription": found})
+
+    def add_source_identifier_to_subscription(self):
+        found = subscription(self)
+        if self.params["SourceIdentifier"] not in found.source_ids:
+            found.source_ids = [*found.source_ids, self.params["SourceIdentifier"]]
+        return ActionResult({"EventSubscription": found})
+
+    def remove_source_identifier_from_subscription(self):
+        found = subscription(self)
+        found.source_ids = [source for source in found.source_ids if source != self.params["SourceIdentifier"]]
+        return ActionResult({"EventSubscription": found})
+
+    RDSResponse.modify_event_subscription = modify_event_subscription
+    RDSResponse.add_source_identifier_to_subscription = add_source_identifier_to_subscription
+    RDSResponse.remove_source_identifier_from_subscription = remove_source_identifier_from_subscription
+
+
 PATCHES = [
     _aws_managed_policies,
     _alb_deletion_protection_refusal,
@@ -926,6 +962,7 @@ PATCHES = [
     _rds_aurora_postgresql_engine_versions,
     _rds_aurora_postgresql_orderable_options,
     _rds_aurora_postgresql_refusals,
+    _rds_event_subscription_changes,
 ]
 
 

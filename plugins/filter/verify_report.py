@@ -57,6 +57,10 @@ options:
         M(amazon.aws.cloudwatchlogs_log_group_info) of each of the environment's log groups.
       - C(backup_plan) M(amazon.aws.backup_plan_info), C(backup_vault) M(amazon.aws.backup_vault_info) and
         C(backup_selection) M(amazon.aws.backup_selection_info) of a protected environment (not read otherwise).
+      - C(alert_topics) a dict with C(sns_topics), the alert topic as M(community.aws.sns_topic_info) describes it
+        (its C(result.sns_topic) with C(topic_arn)), or empty; C(alarms) M(amazon.aws.cloudwatch_metric_alarm_info) of
+        the environment's prefix; C(event_subscriptions) M(payments.platform.rds_event_subscription_info) of the
+        database's event subscriptions.
       - C(secret) a dict with C(read) (whether the secret the task definition names was looked up) and C(host)
         (its C(host) key, empty when there was no such secret or key).
     type: dict
@@ -74,8 +78,10 @@ options:
         address in 5 minutes above which the web ACL blocks), C(now) (ISO 8601, UTC), C(protected) (the cluster and
         the load balancer have deletion protection exactly then), C(db_monitoring_interval) (Enhanced Monitoring
         seconds of both instances), C(db_auto_minor_version_upgrade) and C(require_https) (the environment serves only
-        HTTPS, on 443 with a TLS 1.2+ policy, port 80 redirecting) and C(backup_retention_days) (days a protected
-        environment's backup plan keeps each recovery point).
+        HTTPS, on 443 with a TLS 1.2+ policy, port 80 redirecting), C(backup_retention_days) (days a protected
+        environment's backup plan keeps each recovery point), C(alert_emails) (addresses the alert topic must
+        have subscribed) and C(alert_event_categories) (RDS event categories the cluster's and instances' subscriptions
+        must send).
     type: dict
     required: true
 """

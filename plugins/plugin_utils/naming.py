@@ -55,6 +55,9 @@ def resource_names(prefix):
         "backup_plan": f"{prefix}-backup-plan",
         "backup_selection": f"{prefix}-db-cluster",
         "backup_role": f"{prefix}-backup-role",
+        "alert_topic": f"{prefix}-alerts",
+        # AWS allows one source type per RDS event subscription: one for the cluster, one for its instances.
+        "db_event_subscriptions": {source: f"{prefix}-{source}-events" for source in ("db-cluster", "db-instance")},
     }
     # Every log group of the environment: the key policy lets CloudWatch Logs use the key for these alone.
     names["log_groups"] = [names["log_group"], names["waf_log_group"]]

@@ -26,6 +26,7 @@ COMPLETE = {
     "db clusters": 1, "db instances": 2, "db subnet groups": 1, "db parameter groups": 1, "secrets": 1,
     "ecs clusters": 1, "task definitions": 1, "load balancers": 1, "target groups": 1, "iam roles": 3,
     "log groups": 2, "web ACLs": 1, "alarms": 5, "scalable targets": 1, "hosted zones": 1, "kms keys": 1,
+    "sns topics": 1, "rds event subscriptions": 2,
 }
 
 

@@ -36,6 +36,9 @@ def test_the_contracts_names():
     assert (dev["backup_vault"], dev["backup_plan"], dev["backup_selection"], dev["backup_role"]) == (
         "dev-payment-backup-vault", "dev-payment-backup-plan", "dev-payment-db-cluster", "dev-payment-backup-role")
     assert dev["log_groups"] == [dev["log_group"], dev["waf_log_group"]]
+    assert dev["alert_topic"] == "dev-payment-alerts"
+    assert dev["db_event_subscriptions"] == {"db-cluster": "dev-payment-db-cluster-events",
+                                             "db-instance": "dev-payment-db-instance-events"}
 
 
 def test_every_name_starts_with_the_prefix():

@@ -181,7 +181,33 @@ def healthy_reads():
                                   "key_policies": [kms.key_policy({"id": ACCOUNT, "partition": "aws"}, REGION, LOG_GROUPS)]}]},
         "log_groups": {"results": [{"item": name, "log_groups": [{"log_group_name": name, "kms_key_id": KEY_ARN}]}
                                    for name in LOG_GROUPS]},
+        "alert_topics": {"sns_topics": [
+            {"topic_arn": "arn:aws:sns:%s:%s:other-alerts" % (REGION, ACCOUNT)},
+            {"topic_arn": TOPIC_ARN, "kms_master_key_id": "alias/dev-payment", "policy": json.dumps(TOPIC_POLICY),
+             "subscriptions": [{"protocol": "email", "endpoint": "OnCall@example.com", "subscription_arn": TOPIC_ARN + ":1"}]},
+        ]},
+        "alarms": {"metric_alarms": [{"alarm_name": "%s-%s" % (P, alarm), "alarm_actions": [TOPIC_ARN],
+                                      "ok_actions": [TOPIC_ARN]} for alarm in v.naming.ALARMS]},
+        "event_subscriptions": {"subscriptions": [
+            {"cust_subscription_id": P + "-db-cluster-events", "source_type": "db-cluster", "enabled": True,
+             "source_ids_list": [P + "-db-cluster"], "sns_topic_arn": TOPIC_ARN, "event_categories_list": CATEGORIES},
+            {"cust_subscription_id": P + "-db-instance-events", "source_type": "db-instance", "enabled": True,
+             "source_ids_list": [P + "-db-2", P + "-db-1"], "sns_topic_arn": TOPIC_ARN,
+             "event_categories_list": CATEGORIES + ["availability"]},
+        ]},
     }
+
+TOPIC_ARN = "arn:aws:sns:%s:%s:%s-alerts" % (REGION, ACCOUNT, P)
+CATEGORIES = ["failure", "failover", "maintenance", "notification"]
+TOPIC_POLICY = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::%s:root" % ACCOUNT}, "Action": ["sns:Publish", "sns:Subscribe"],
+     "Resource": TOPIC_ARN},
+    {"Effect": "Allow", "Principal": {"Service": "cloudwatch.amazonaws.com"}, "Action": "sns:Publish",
+     "Resource": TOPIC_ARN, "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}}},
+    {"Effect": "Allow", "Principal": {"Service": "events.rds.amazonaws.com"}, "Action": "sns:Publish",
+     "Resource": TOPIC_ARN, "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}}},
+    {"Effect": "Deny", "Principal": "*", "Action": "sns:Publish", "Resource": TOPIC_ARN},
+]}
 
 
 def expected(**overrides):
@@ -195,6 +221,7 @@ def expected(**overrides):
         "rollout_timeout": 900, "waf_rate_limit": 2000, "now": "2026-12-01T12:10:00", "protected": False,
         "db_monitoring_interval": 60, "db_auto_minor_version_upgrade": True, "require_https": False,
         "backup_retention_days": 35,
+        "alert_emails": ["oncall@example.com"], "alert_event_categories": CATEGORIES,
         "flows": [
             {"from": "internet", "to": "alb", "port": 80, "expect": "allow", "fix": "fix alb 80"},
             {"from": "internet", "to": "alb", "port": 443, "expect": "allow", "fix": "fix alb 443"},
@@ -221,7 +248,7 @@ CHECKS = [
     "dns: db.dev.payment.internal", "dns: db-ro.dev.payment.internal", "dns: api.dev.payment.internal",
     "ecs: task hardening", "secrets: task definition", "secrets: secret host", "iam: execution role",
     "rds: deletion protection", "rds: enhanced monitoring", "alb: deletion protection", "kms: encryption",
-    "backup: plan",
+    "backup: plan", "alerts: topic", "rds: event subscription",
 ]
 
 
@@ -1441,3 +1468,83 @@ def test_backups_that_are_missing_or_unreadable():
     reads = protected_reads()
     reads["db_cluster"] = {"clusters": []}
     assert status_of(reads, "backup: plan", protected=True)[0] == v.PASS
+def test_alert_topic():
+    found = _by_name(v.evaluate(healthy_reads(), expected()), "alerts: topic")
+    assert found == {"check": "alerts: topic", "status": "pass", "fix": "", "detail": (
+        "%s-alerts encrypted with alias/dev-payment; 5 alarms notify it; subscribers: oncall@example.com" % P)}
+    nobody = _by_name(v.evaluate(healthy_reads(), expected(alert_emails=[])), "alerts: topic")
+    assert nobody["status"] == "pass" and nobody["detail"].endswith("no subscriber (payment_alert_emails is empty)")
+
+
+def test_alert_topic_pending_confirmation_warns():
+    reads = healthy_reads()
+    reads["alert_topics"]["sns_topics"][1]["subscriptions"][0]["subscription_arn"] = "PendingConfirmation"
+    found = _by_name(v.evaluate(reads, expected()), "alerts: topic")
+    assert found["status"] == "warn" and found["detail"].endswith("oncall@example.com not confirmed yet")
+    assert "confirms the subscription" in found["fix"]
+
+
+def test_alert_topic_drift():
+    reads = healthy_reads()
+    topic = reads["alert_topics"]["sns_topics"][1]
+    topic["kms_master_key_id"] = ""
+    topic["policy"] = json.dumps(dict(TOPIC_POLICY, Statement=TOPIC_POLICY["Statement"][:2] + [
+        dict(TOPIC_POLICY["Statement"][2], Condition={})]))
+    reads["alarms"]["metric_alarms"][0]["ok_actions"] = []
+    del reads["alarms"]["metric_alarms"][1]
+    detail, fix = only_failure(reads, "alerts: topic", alert_emails=["oncall@example.com", "second@example.com"])
+    assert detail == ("%s-alerts is not encrypted; its policy does not let events.rds.amazonaws.com publish (with "
+                      "aws:SourceAccount); second@example.com is not subscribed; there is no alarm %s-alb-5xx; the "
+                      "alarm %s-service-cpu-high does not notify %s-alerts when it fires and recovers" % (P, P, P, P))
+    assert "payment_alert_emails" in fix
+    for policy in ("not json", None):
+        topic["policy"] = policy
+        assert "cloudwatch.amazonaws.com, events.rds.amazonaws.com publish" in only_failure(reads, "alerts: topic")[0]
+    reads["alarms"]["metric_alarms"] = []
+    assert "are not subscribed" in only_failure(reads, "alerts: topic", alert_emails=["a@example.com", "b@example.com"])[0]
+
+
+def test_alert_topic_missing_or_unread():
+    reads = healthy_reads()
+    reads["alert_topics"] = {"sns_topics": []}
+    checks = v.evaluate(reads, expected())
+    assert _by_name(checks, "alerts: topic")["detail"] == "there is no SNS topic %s-alerts" % P
+    assert _by_name(checks, "rds: event subscription")["detail"] == "there is no SNS topic %s-alerts" % P
+    reads = healthy_reads()
+    reads["alarms"] = {"failed": True, "msg": "denied"}
+    assert _by_name(v.evaluate(reads, expected()), "alerts: topic")["detail"] == "could not read the alarms: reading it failed: denied"
+
+
+def test_event_subscription():
+    found = _by_name(v.evaluate(healthy_reads(), expected()), "rds: event subscription")
+    assert found["status"] == "pass" and found["detail"] == (
+        "%s-db-cluster and its 2 instances send failure, failover, maintenance, notification events to %s-alerts"
+        % (P, P))
+
+
+def test_event_subscription_drift():
+    reads = healthy_reads()
+    cluster, instances = reads["event_subscriptions"]["subscriptions"]
+    cluster.update(enabled=False, sns_topic_arn="arn:aws:sns:x", event_categories_list=["failure"])
+    instances.update(source_ids_list=[P + "-db-1"])
+    detail, fix = only_failure(reads, "rds: event subscription")
+    assert detail == (
+        "{p}-db-cluster-events is disabled; {p}-db-cluster-events sends to arn:aws:sns:x; {p}-db-cluster-events leaves "
+        "out failover, maintenance, notification; {p}-db-instance-events covers db-instance {p}-db-1, not "
+        "{p}-db-1, {p}-db-2".format(p=P))
+    assert "%s-db-instance-events" % P in fix
+    instances.update(source_ids_list=None, source_type="db-cluster")
+    assert "covers db-cluster none" in only_failure(reads, "rds: event subscription")[0]
+    del reads["event_subscriptions"]["subscriptions"][0]
+    assert "there is no event subscription %s-db-cluster-events" % P in only_failure(reads, "rds: event subscription")[0]
+
+
+def test_event_subscription_unread_or_without_cluster():
+    reads = healthy_reads()
+    reads["event_subscriptions"] = {"failed": True, "msg": "denied"}
+    assert _by_name(v.evaluate(reads, expected()), "rds: event subscription")["detail"].startswith(
+        "could not read the RDS event subscriptions")
+    reads = healthy_reads()
+    reads["db_cluster"] = {"clusters": []}
+    found = _by_name(v.evaluate(reads, expected()), "rds: event subscription")
+    assert found["status"] == "fail" and found["detail"] == "there is no DB cluster %s-db-cluster" % P
