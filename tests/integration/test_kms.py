@@ -125,3 +125,16 @@ def test_only_protected_environments_have_aws_backup(platform, aws, env):
     assert role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {"Service": "backup.amazonaws.com"}
     attached = aws("iam", env).list_attached_role_policies(RoleName=f"{env}-payment-backup-role")["AttachedPolicies"]
     assert [p["PolicyName"] for p in attached] == ["AWSBackupServiceRolePolicyForBackup"]
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_only_the_service_the_deployer_and_the_administrators_may_read_the_secret(platform, aws, env):
+    policy = aws("secretsmanager", env).get_resource_policy(SecretId=f"{env}-payment-db-credentials")["ResourcePolicy"]
+    [deny] = json.loads(policy)["Statement"]
+    assert (deny["Effect"], deny["Principal"], deny["Action"], deny["Resource"]) == (
+        "Deny", "*", ["secretsmanager:GetSecretValue"], "*")
+    account = key_of(aws, env)["Arn"].split(":")[4]
+    deployer = aws("sts", env).get_caller_identity()["Arn"]
+    # payment_secret_administrator_arns is empty by default: the execution role and the deploying identity only.
+    assert deny["Condition"] == {"ArnNotLike": {"aws:PrincipalArn": [
+        f"arn:aws:iam::{account}:role/{env}-payment-task-execution-role", deployer]}}
