@@ -133,6 +133,46 @@ EXAMPLES = {
     waf_resource_arn: "{{ alb_outputs.arn }}"
     waf_rate_limit: 2000
     waf_log_retention_days: 365\"""",
+    "kms": """\
+- name: The environment's key
+  ansible.builtin.include_role:
+    name: payments.platform.kms
+  vars:
+    kms_name_prefix: dev-payment
+    kms_region: eu-west-1
+    kms_account: "{{ preflight_account }}\"""",
+    "backup": """\
+- name: Backups of the database
+  ansible.builtin.include_role:
+    name: payments.platform.backup
+  vars:
+    backup_name_prefix: prod-payment
+    backup_region: us-east-1
+    backup_account: "{{ preflight_account }}"
+    backup_kms_key_arn: "{{ kms_outputs.key_arn }}"
+    backup_retention_days: 35\"""",
+    "alerts": """\
+- name: Alert topic
+  ansible.builtin.include_role:
+    name: payments.platform.alerts
+  vars:
+    alerts_name_prefix: dev-payment
+    alerts_region: eu-west-1
+    alerts_account_id: "{{ preflight_account.id }}"
+    alerts_partition: "{{ preflight_account.partition }}"
+    alerts_emails: [payments-oncall@example.com]
+    alerts_kms_key_id: alias/dev-payment
+
+# After the data tier
+- name: Database events to the alert topic
+  ansible.builtin.include_role:
+    name: payments.platform.alerts
+    tasks_from: events
+  vars:
+    alerts_name_prefix: dev-payment
+    alerts_topic_arn: "{{ alerts_outputs.topic_arn }}"
+    alerts_db_cluster_id: "{{ rds_outputs.cluster_id }}"
+    alerts_db_instance_ids: "{{ rds_outputs.instance_ids }}\"""",
     "route53": """\
 - name: Private DNS
   ansible.builtin.include_role:

@@ -368,7 +368,22 @@ def leftovers(aws, env):
                           for g in aws("logs", env).describe_log_groups(logGroupNamePrefix=prefix)["logGroups"]]
     left["web ACLs"] = [a for a in aws("wafv2", env).list_web_acls(Scope="REGIONAL")["WebACLs"] if a["Name"].startswith(p)]
     left["alarms"] = aws("cloudwatch", env).describe_alarms(AlarmNamePrefix=p)["MetricAlarms"]
+    left["sns topics"] = [t for t in aws("sns", env).list_topics()["Topics"] if t["TopicArn"].split(":")[-1].startswith(p)]
+    left["rds event subscriptions"] = [s for s in rds.describe_event_subscriptions()["EventSubscriptionsList"]
+                                       if s["CustSubscriptionId"].startswith(p)]
     left["scalable targets"] = aws("application-autoscaling", env).describe_scalable_targets(ServiceNamespace="ecs")["ScalableTargets"]
     left["hosted zones"] = aws("route53", env).list_hosted_zones_by_name(DNSName=f"{env}.payment.internal")["HostedZones"]
     left["hosted zones"] = [z for z in left["hosted zones"] if z["Name"] == f"{env}.payment.internal."]
+    # A key scheduled for deletion is gone as far as the environment goes (KMS deletes it after the window).
+    left["kms keys"] = [key for key in env_keys(aws, env) if key["KeyState"] != "PendingDeletion"]
+    backup = aws("backup", env)
+    left["backup plans"] = [b for b in backup.list_backup_plans()["BackupPlansList"] if b["BackupPlanName"].startswith(p)]
+    left["backup vaults"] = [v for v in backup.list_backup_vaults()["BackupVaultList"] if v["BackupVaultName"].startswith(p)]
     return {kind: found for kind, found in left.items() if found}
+
+
+def env_keys(aws, env):
+    """The environment's KMS key (the one its alias names), as DescribeKey gives it: [] or [key]."""
+    kms = aws("kms", env)
+    aliases = [a for a in kms.list_aliases()["Aliases"] if a["AliasName"] == f"alias/{env}-payment" and a.get("TargetKeyId")]
+    return [kms.describe_key(KeyId=a["TargetKeyId"])["KeyMetadata"] for a in aliases]

@@ -765,6 +765,139 @@ def _secret_marked_for_deletion_message():
     SecretsManagerBackend.get_secret_value = get_secret_value
 
 
+def _kms_key_arns():
+    """KMS: AWS takes a key ID or a key ARN as the KeyId of EnableKey, DisableKey, ScheduleKeyDeletion and
+    CancelKeyDeletion (KMS API Reference); moto looks the raw value up among its key IDs and fails with a KeyError
+    (HTTP 500) for an ARN, the form amazon.aws.kms_key sends. The patch resolves an ARN to its key ID first."""
+    from moto.kms.models import KmsBackend
+
+    def by_id(original):
+        @functools.wraps(original)
+        def call(self, key_id, *args, **kwargs):
+            return original(self, self.get_key_id(key_id), *args, **kwargs)
+        return call
+
+    for name in ("enable_key", "disable_key", "schedule_key_deletion", "cancel_key_deletion"):
+        setattr(KmsBackend, name, by_id(getattr(KmsBackend, name)))
+
+
+def _backup_selections():
+    """AWS Backup: moto has plans and vaults but no backup selections (Create/Get/List/DeleteBackupSelection) and no
+    UpdateBackupPlan. The patch keeps selections per plan as AWS does (a plan's selection names are unique; AWS has no
+    update of a selection), updates a plan's rules with a new VersionId, and refuses what AWS refuses
+    (AWS Backup API Reference): DeleteBackupPlan while the plan still has selections (InvalidRequestException) and
+    a selection of a plan that does not exist (ResourceNotFoundException). As AWS, it frees a deleted plan's name,
+    answers DescribeBackupVault of a vault that does not exist with AccessDeniedException (403, what AWS returns
+    even to a caller with every permission) and returns the vault's NumberOfRecoveryPoints (0: moto runs no job)."""
+    import json
+    from copy import deepcopy
+
+    from moto.backup import models, responses
+    from moto.backup.exceptions import AlreadyExistsException, InvalidRequestException, ResourceNotFoundException
+    from moto.core.exceptions import JsonRESTError
+    from moto.core.utils import unix_time
+    from moto.moto_api._internal import mock_random
+
+    backend_class, response_class = models.BackupBackend, responses.BackupResponse
+
+    def plan_of(backend, plan_id):
+        plan = backend.plans.get(plan_id)
+        if plan is None or plan.deletion_date is not None:
+            raise ResourceNotFoundException(msg="Failed reading Backup plan with provided version")
+        return plan
+
+    def selections(plan):
+        return plan.__dict__.setdefault("selections", {})
+
+    def path_ids(response):
+        # /backup/plans/<plan id>/selections/[<selection id>]
+        parts = response.path.split("?")[0].strip("/").split("/")
+        return parts[2], (parts[4] if len(parts) > 4 else None)
+
+    def create_backup_selection(self):
+        plan_id, _ = path_ids(self)
+        plan = plan_of(self.backup_backend, plan_id)
+        params = json.loads(self.body)
+        selection = dict(params["BackupSelection"])
+        if any(s["BackupSelection"]["SelectionName"] == selection["SelectionName"] for s in selections(plan).values()):
+            raise AlreadyExistsException(msg="Backup selection with the same name already exists")
+        selection_id = str(mock_random.uuid4())
+        selections(plan)[selection_id] = {"SelectionId": selection_id, "BackupPlanId": plan_id, "CreationDate": unix_time(),
+                                          "CreatorRequestId": params.get("CreatorRequestId"), "BackupSelection": selection}
+        return json.dumps({"SelectionId": selection_id, "BackupPlanId": plan_id, "CreationDate": unix_time()})
+
+    def selection_of(self):
+        plan_id, selection_id = path_ids(self)
+        found = selections(plan_of(self.backup_backend, plan_id)).get(selection_id)
+        if found is None:
+            raise ResourceNotFoundException(msg="Failed reading Backup selection")
+        return plan_id, selection_id, found
+
+    def get_backup_selection(self):
+        return json.dumps({k: v for k, v in selection_of(self)[2].items() if v is not None})
+
+    def list_backup_selections(self):
+        plan_id, _ = path_ids(self)
+        return json.dumps({"BackupSelectionsList": [
+            {"SelectionId": s["SelectionId"], "SelectionName": s["BackupSelection"]["SelectionName"],
+             "BackupPlanId": plan_id, "CreationDate": s["CreationDate"], "IamRoleArn": s["BackupSelection"].get("IamRoleArn")}
+            for s in selections(plan_of(self.backup_backend, plan_id)).values()]})
+
+    def delete_backup_selection(self):
+        plan_id, selection_id, _ = selection_of(self)
+        del selections(self.backup_backend.plans[plan_id])[selection_id]
+        return "{}"
+
+    def update_backup_plan(self):
+        plan = plan_of(self.backup_backend, self.path.split("?")[0].strip("/").split("/")[2])
+        rules = deepcopy(json.loads(self.body)["BackupPlan"]["Rules"])
+        for rule in rules:
+            rule.setdefault("ScheduleExpression", "cron(0 5 ? * * *)")
+            rule.setdefault("StartWindowMinutes", 480)
+            rule.setdefault("CompletionWindowMinutes", 10080)
+            rule.setdefault("ScheduleExpressionTimezone", "Etc/UTC")
+            rule["RuleId"] = str(mock_random.uuid4())
+        plan.backup_plan = dict(json.loads(self.body)["BackupPlan"], Rules=rules)
+        plan.version_id = mock_random.get_random_string(length=48)
+        return json.dumps(plan.to_dict())
+
+    original_delete_plan = backend_class.delete_backup_plan
+
+    def delete_backup_plan(self, backup_plan_id):
+        if selections(plan_of(self, backup_plan_id)):
+            raise InvalidRequestException(msg="Related backup plan selections must be deleted prior to backup plan deletion")
+        return original_delete_plan(self, backup_plan_id)
+
+    original_create_plan = backend_class.create_backup_plan
+
+    def create_backup_plan(self, backup_plan, backup_plan_tags, creator_request_id):
+        # Only live plans hold a name (moto also counts deleted ones).
+        deleted = {k: p for k, p in self.plans.items() if p.deletion_date is not None}
+        for k in deleted:
+            del self.plans[k]
+        try:
+            return original_create_plan(self, backup_plan, backup_plan_tags, creator_request_id)
+        finally:
+            self.plans.update(deleted)
+
+    class AccessDeniedException(JsonRESTError):
+        code = 403
+
+    def describe_backup_vault(self):
+        vault = self.backup_backend.vaults.get(self.path.split("?")[0].strip("/").split("/")[-1])
+        if vault is None:
+            raise AccessDeniedException("AccessDeniedException", "Insufficient privileges to perform this action.")
+        return json.dumps(vault.to_list_dict())
+
+    for name, method in [("create_backup_selection", create_backup_selection), ("get_backup_selection", get_backup_selection),
+                         ("list_backup_selections", list_backup_selections),
+                         ("delete_backup_selection", delete_backup_selection), ("update_backup_plan", update_backup_plan),
+                         ("describe_backup_vault", describe_backup_vault)]:
+        setattr(response_class, name, method)
+    backend_class.delete_backup_plan = delete_backup_plan
+    backend_class.create_backup_plan = create_backup_plan
+
+
 def _aws_managed_policies():
     """IAM: AWS managed policies (arn:aws:iam::aws:policy/...) exist in every account; moto loads them only with
     MOTO_IAM_LOAD_MANAGED_POLICIES=true, so attaching one (AmazonRDSEnhancedMonitoringRole) fails otherwise."""
@@ -773,10 +906,48 @@ def _aws_managed_policies():
     os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
 
 
+def _rds_event_subscription_changes():
+    """RDS: moto creates, describes and deletes event subscriptions but has no ModifyEventSubscription,
+    AddSourceIdentifierToSubscription or RemoveSourceIdentifierFromSubscription ("not implemented"), so a changed
+    subscription could never converge. They change the stored subscription as AWS documents them: Modify sets the
+    topic, source type, categories and Enabled it is given (and leaves the rest); Add/Remove add or drop one source
+    identifier; each answers the subscription, and an unknown name is SubscriptionNotFound."""
+    from moto.core.responses import ActionResult
+    from moto.rds.responses import RDSResponse
+
+    def subscription(self):
+        return self.backend.describe_event_subscriptions(self.params.get("SubscriptionName"))[0]
+
+    def modify_event_subscription(self):
+        found = subscription(self)
+        for param, attribute in (("SnsTopicArn", "sns_topic_arn"), ("SourceType", "source_type"),
+                                 ("EventCategories", "event_categories"), ("Enabled", "enabled")):
+            if param in self.params:
+                setattr(found, attribute, self.params[param])
+        return ActionResult({"EventSubscription": found})
+
+    def add_source_identifier_to_subscription(self):
+        found = subscription(self)
+        if self.params["SourceIdentifier"] not in found.source_ids:
+            found.source_ids = [*found.source_ids, self.params["SourceIdentifier"]]
+        return ActionResult({"EventSubscription": found})
+
+    def remove_source_identifier_from_subscription(self):
+        found = subscription(self)
+        found.source_ids = [source for source in found.source_ids if source != self.params["SourceIdentifier"]]
+        return ActionResult({"EventSubscription": found})
+
+    RDSResponse.modify_event_subscription = modify_event_subscription
+    RDSResponse.add_source_identifier_to_subscription = add_source_identifier_to_subscription
+    RDSResponse.remove_source_identifier_from_subscription = remove_source_identifier_from_subscription
+
+
 PATCHES = [
     _aws_managed_policies,
     _alb_deletion_protection_refusal,
     _secret_marked_for_deletion_message,
+    _kms_key_arns,
+    _backup_selections,
     _keep_performance_insights,
     _seed_cluster_parameter_defaults,
     _keep_performance_insights_retention,
@@ -791,6 +962,7 @@ PATCHES = [
     _rds_aurora_postgresql_engine_versions,
     _rds_aurora_postgresql_orderable_options,
     _rds_aurora_postgresql_refusals,
+    _rds_event_subscription_changes,
 ]
 
 

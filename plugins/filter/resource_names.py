@@ -38,9 +38,12 @@ _value:
     - C(vpc), C(internet_gateway), C(db_subnet_group), C(db_parameter_group), C(db_cluster), C(db_secret),
       C(load_balancer), C(target_group), C(ecs_cluster), C(task_family), C(ecs_service), C(log_group),
       C(task_execution_role), C(task_execution_policy), C(task_role), C(scaling_policy), C(web_acl),
-      C(waf_log_group) (strings);
+      C(waf_log_group), C(alert_topic), C(kms_alias) (C(alias/<prefix>)), C(backup_vault), C(backup_plan),
+      C(backup_selection), C(backup_role) (strings);
+      C(log_groups) (every log group of the environment, which the key policy names);
       C(db_instances) (writer first); C(subnets) (lists C(public) and C(private)); C(route_tables) (C(public),
-      C(private)); C(security_groups) (C(alb), C(ecs), C(db), C(endpoints)); C(alarms) (by metric).
+      C(private)); C(security_groups) (C(alb), C(ecs), C(db), C(endpoints)); C(alarms) (by metric);
+      C(db_event_subscriptions) (RDS event subscriptions by source type, C(db-cluster) and C(db-instance)).
   type: dict
 """
 

@@ -21,7 +21,7 @@ version_added: "1.0.0"
 short_description: Check a deployed payment environment from what the read-only AWS modules returned
 description:
   - Evaluates every post-deploy check of one environment (routing, network reachability, ECS, load balancer,
-    DNS, secrets, IAM and the web application firewall) from the registered results of the C(payments.platform.verify) role's read tasks.
+    DNS, secrets, IAM, the web application firewall and the customer-managed key) from the registered results of the C(payments.platform.verify) role's read tasks.
     It calls no AWS API itself.
   - Each check has a status. V(pass). V(fail) for a state that is definitely wrong (with the fix in plain words).
     V(warn) for a state AWS legitimately shows for a while after a deploy and that cannot prove the platform works
@@ -53,6 +53,14 @@ options:
         C(record_sets) of the private zone.
       - C(web_acl) M(community.aws.wafv2_web_acl_info) and C(web_acl_resources) M(community.aws.wafv2_resources_info)
         of the environment's web ACL.
+      - C(kms_key) M(amazon.aws.kms_key_info) of the environment's key (by its alias), and C(log_groups) the looped
+        M(amazon.aws.cloudwatchlogs_log_group_info) of each of the environment's log groups.
+      - C(backup_plan) M(amazon.aws.backup_plan_info), C(backup_vault) M(amazon.aws.backup_vault_info) and
+        C(backup_selection) M(amazon.aws.backup_selection_info) of a protected environment (not read otherwise).
+      - C(alert_topics) a dict with C(sns_topics), the alert topic as M(community.aws.sns_topic_info) describes it
+        (its C(result.sns_topic) with C(topic_arn)), or empty; C(alarms) M(amazon.aws.cloudwatch_metric_alarm_info) of
+        the environment's prefix; C(event_subscriptions) M(payments.platform.rds_event_subscription_info) of the
+        database's event subscriptions.
       - C(secret) a dict with C(read) (whether the secret the task definition names was looked up) and C(host)
         (its C(host) key, empty when there was no such secret or key).
     type: dict
@@ -70,7 +78,10 @@ options:
         address in 5 minutes above which the web ACL blocks), C(now) (ISO 8601, UTC), C(protected) (the cluster and
         the load balancer have deletion protection exactly then), C(db_monitoring_interval) (Enhanced Monitoring
         seconds of both instances), C(db_auto_minor_version_upgrade) and C(require_https) (the environment serves only
-        HTTPS, on 443 with a TLS 1.2+ policy, port 80 redirecting).
+        HTTPS, on 443 with a TLS 1.2+ policy, port 80 redirecting), C(backup_retention_days) (days a protected
+        environment's backup plan keeps each recovery point), C(alert_emails) (addresses the alert topic must
+        have subscribed) and C(alert_event_categories) (RDS event categories the cluster's and instances' subscriptions
+        must send).
     type: dict
     required: true
 """

@@ -21,7 +21,7 @@ DB_INSTANCE_COUNT = 2
 
 def resource_names(prefix):
     """Every resource name of the environment whose names start with `prefix` (`{env}-payment`)."""
-    return {
+    names = {
         "vpc": f"{prefix}-vpc",
         "subnets": {tier: [f"{prefix}-{tier}-{n}" for n in range(1, MAX_AZS + 1)] for tier in ("public", "private")},
         "internet_gateway": f"{prefix}-igw",
@@ -49,7 +49,19 @@ def resource_names(prefix):
         "web_acl": f"{prefix}-waf",
         # AWS WAF logs only to a log group whose name starts with aws-waf-logs- (WAF Developer Guide).
         "waf_log_group": f"aws-waf-logs-{prefix}-waf",
+        # The environment's customer-managed KMS key, by its alias.
+        "kms_alias": f"alias/{prefix}",
+        "backup_vault": f"{prefix}-backup-vault",
+        "backup_plan": f"{prefix}-backup-plan",
+        "backup_selection": f"{prefix}-db-cluster",
+        "backup_role": f"{prefix}-backup-role",
+        "alert_topic": f"{prefix}-alerts",
+        # AWS allows one source type per RDS event subscription: one for the cluster, one for its instances.
+        "db_event_subscriptions": {source: f"{prefix}-{source}-events" for source in ("db-cluster", "db-instance")},
     }
+    # Every log group of the environment: the key policy lets CloudWatch Logs use the key for these alone.
+    names["log_groups"] = [names["log_group"], names["waf_log_group"]]
+    return names
 
 
 def endpoint_service(region, service):

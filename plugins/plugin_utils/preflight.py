@@ -121,6 +121,10 @@ ALB_FREE_ADDRESSES = 8
 # ECS deployment maximumPercent: during a rollout up to twice the tasks run, each with its own network interface.
 ROLLOUT_FACTOR = 2
 
+# An SNS email subscription's endpoint is one email address (SNS API reference, Subscribe Endpoint: "For the email
+# protocol, use an email address"): a local part, one @, a domain with a dot, no spaces.
+EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
+
 
 @functools.lru_cache(maxsize=None)
 def _session():
@@ -241,6 +245,13 @@ def check_waf_rate_limit(settings):
     shape = _session().get_service_model("wafv2").shape_for("RateLimit").metadata
     return _in_range(settings, "payment_waf_rate_limit", (shape["min"], shape["max"]),
                      "AWS WAF counts requests per IP address in 5 minutes", 2000)
+
+
+def check_backup_retention(settings):
+    # AWS Backup Lifecycle DeleteAfterDays (AWS Backup API Reference): a recovery point is kept at least a day.
+    return _at_least(settings, "payment_backup_retention_days", 1,
+                     "AWS Backup deletes each recovery point this many days after it was taken (DeleteAfterDays), "
+                     "at least 1.", "set it to a number of days, e.g. 35.")
 
 
 def check_container_port(settings):
@@ -400,6 +411,29 @@ def check_protected(settings):
     return None
 
 
+def _truthy(value):
+    return value is True or str(value).lower() in ("true", "yes", "1")
+
+
+def check_alert_emails(settings):
+    """Alarms and RDS events go to the environment's SNS topic; its email subscribers are the people they reach.
+    A protected environment (payment_protected, prod by default) must reach someone."""
+    value = settings.get("payment_alert_emails", [])
+    if not isinstance(value, list) or not all(isinstance(a, str) and EMAIL_PATTERN.fullmatch(a) for a in value):
+        return _problem("payment_alert_emails", value,
+                        "it lists the email addresses the alert topic notifies (SNS email subscriptions take one "
+                        "address each, like name@example.com).",
+                        "set it to a list of addresses, e.g. [payments-oncall@example.com], or [] for none.")
+    if not value and _truthy(settings["payment_protected"]):
+        environment = settings["payment_environment"]
+        return _problem("payment_alert_emails", value,
+                        f"{environment} is protected (payment_protected), and its alarms and database events must "
+                        "reach someone.",
+                        f"set payment_alert_emails in inventories/{environment} to the on-call addresses, e.g. "
+                        "[payments-oncall@example.com] (each confirms the subscription AWS mails them).")
+    return None
+
+
 def check_subnet_room(settings):
     """The layout's subnets must hold what AWS places in them: the ALB (public), and during a rollout every task,
     each interface endpoint and each DB instance (private), all in one subnet when the service's other zones fail."""
@@ -430,10 +464,10 @@ def check_subnet_room(settings):
 
 RULES = (
     check_region, check_az_count, check_cpu_threshold, check_task_counts, check_task_size, check_log_retention,
-    check_audit_log_retention, check_waf_rate_limit,
+    check_audit_log_retention, check_waf_rate_limit, check_backup_retention,
     check_container_port, check_db_port, check_db_name, check_db_username, check_image_tag, check_repository_name,
     check_container_name, check_health_check, check_certificate, check_tags, check_forward_paths, check_rollout_timeout,
-    check_monitoring_interval, check_protected, check_subnet_room,
+    check_monitoring_interval, check_protected, check_alert_emails, check_subnet_room,
 )
 
 

@@ -13,11 +13,12 @@ after a deploy, such as a deployment still in progress; it does not fail the run
 from __future__ import annotations
 
 import fnmatch
+import json
 import re
 from collections.abc import Mapping
 from datetime import datetime, timezone
 
-from ansible_collections.payments.platform.plugins.plugin_utils import naming, waf
+from ansible_collections.payments.platform.plugins.plugin_utils import kms, naming, waf
 from ansible_collections.payments.platform.plugins.plugin_utils.reachability import (
     analyse,
     internet_gateway_route,
@@ -41,8 +42,13 @@ REQUIRED_EXPECTED = (
     "name_prefix", "environment", "region", "zone_name", "az_count", "container_name", "scratch_path", "container_port",
     "db_port", "min_count", "max_count", "cpu_threshold", "forward_paths", "endpoint_services",
     "allowed_wildcard_actions", "flows", "deploy_command", "rollout_timeout", "waf_rate_limit", "now", "protected",
-    "db_monitoring_interval", "db_auto_minor_version_upgrade", "require_https",
+    "db_monitoring_interval", "db_auto_minor_version_upgrade", "require_https", "backup_retention_days", "alert_emails",
+    "alert_event_categories",
 )
+# The services that publish to the alert topic: CloudWatch alarms and RDS event notifications.
+ALERT_PUBLISHERS = ("cloudwatch.amazonaws.com", "events.rds.amazonaws.com")
+# ListSubscriptionsByTopic names a subscription its recipient has not confirmed yet by this instead of an ARN.
+PENDING_SUBSCRIPTION = "PendingConfirmation"
 # An HTTPS listener's security policy may allow these protocols only (what AWS's DescribeSSLPolicies lists for it).
 TLS_PROTOCOLS_ALLOWED = frozenset({"TLSv1.2", "TLSv1.3"})
 
@@ -180,6 +186,19 @@ class Environment:
             self.web_acl_problem = "there is no web ACL %s" % n["web_acl"]
         attached, self.attached_problem = self.reads.get("web_acl_resources")
         self.web_acl_resources = attached.get("resource_arns") or []
+
+        topics, self.topic_problem = self.reads.get("alert_topics")
+        self.topic = None
+        for topic in topics.get("sns_topics") or []:
+            if isinstance(topic, Mapping) and (topic.get("topic_arn") or "").split(":")[-1] == n["alert_topic"]:
+                self.topic = topic
+        if self.topic is None and self.topic_problem is None:
+            self.topic_problem = "there is no SNS topic %s" % n["alert_topic"]
+        alarms, self.alarms_problem = self.reads.get("alarms")
+        self.alarms = {a.get("alarm_name"): a for a in alarms.get("metric_alarms") or [] if isinstance(a, Mapping)}
+        events, self.events_problem = self.reads.get("event_subscriptions")
+        self.event_subscriptions = {e.get("cust_subscription_id"): e for e in events.get("subscriptions") or []
+                                    if isinstance(e, Mapping)}
 
     def _tier(self, tier):
         """The tier's subnets in AZ order (the order of their names)."""
@@ -1061,6 +1080,215 @@ def monitoring_check(env):
         len(env.instances), interval, role, "on" if auto else "off"))
 
 
+def _log_groups(env):
+    """(log groups by name, problem) from the looped read of each of the environment's log groups."""
+    looped, problem = env.reads.get("log_groups")
+    groups = {}
+    for result in looped.get("results") or []:
+        if isinstance(result, Mapping) and result.get("failed"):
+            problem = problem or "reading %s failed: %s" % (result.get("item"), result.get("msg") or "no message")
+        for group in (result.get("log_groups") or []) if isinstance(result, Mapping) else []:
+            groups[group.get("log_group_name")] = group
+    return groups, problem
+
+
+def kms_check(env):
+    """The environment's key: enabled, rotating, with exactly its policy, and encrypting the cluster and the logs."""
+    name = "kms: encryption"
+    alias = env.names["kms_alias"]
+    fix = ("Re-run the deploy (%s): the kms role keeps %s enabled, rotating and with its key policy, and the roles "
+           "encrypt the database, its secret and the log groups with it when they create them." % (env.deploy, alias))
+    keys, problem = env.reads.get("kms_key")
+    if problem:
+        return _read_failure(name, "the key " + alias, problem)
+    key = (keys.get("kms_keys") or [None])[0]
+    if not isinstance(key, Mapping):
+        return check(name, FAIL, "there is no key %s" % alias, fix)
+    arn = key.get("key_arn") or ""
+    problems, fixes = [], [fix]
+    if key.get("key_state") != "Enabled":
+        problems.append("%s is %s" % (alias, key.get("key_state")))
+    if not key.get("enable_key_rotation"):
+        problems.append("automatic rotation of %s is off" % alias)
+    # The account and partition are the key's own (arn:<partition>:kms:<region>:<account>:key/<id>).
+    fields = arn.split(":")
+    wanted = kms.key_policy({"partition": fields[1], "id": fields[4]}, env.x["region"], env.names["log_groups"]) \
+        if len(fields) > 4 else None
+    live = [json.loads(p) if isinstance(p, str) else p for p in key.get("key_policies") or []]
+    if wanted is not None and live != [wanted]:
+        problems.append("the key policy of %s is not the platform's (filter payments.platform.kms_key_policy)" % alias)
+    if env.cluster is None:
+        problems.append(env.cluster_problem)
+    elif env.cluster.get("kms_key_id") != arn:
+        problems.append("the cluster is encrypted with %s, not %s" % (env.cluster.get("kms_key_id") or "no key", alias))
+        fixes.append("AWS cannot change a cluster's key: the pre-flight explains the replacement")
+    groups, groups_problem = _log_groups(env)
+    if groups_problem:
+        return _read_failure(name, "the log groups", groups_problem)
+    for group_name in env.names["log_groups"]:
+        group = groups.get(group_name)
+        if group is None:
+            problems.append("there is no log group %s" % group_name)
+        elif group.get("kms_key_id") != arn:
+            problems.append("the log group %s is encrypted with %s" % (group_name, group.get("kms_key_id") or "no key of its own"))
+            # CloudWatch Logs encrypts a log group with the key given at its creation only; one created earlier is
+            # associated by hand.
+            fixes.append("aws logs associate-kms-key --log-group-name %s --kms-key-id %s" % (group_name, arn))
+    if problems:
+        return check(name, FAIL, "; ".join(problems), "; ".join(fixes) + ".")
+    return check(name, PASS, "%s (enabled, rotating, with its key policy) encrypts the cluster and %s" % (
+        alias, _join(env.names["log_groups"])))
+
+
+def _tags_select(conditions, tags):
+    """Whether a backup selection's StringEquals conditions (aws:ResourceTag/<key>) all hold for `tags`."""
+    equals = (conditions or {}).get("string_equals") or []
+    return bool(equals) and all(
+        str(c.get("condition_key", "")).startswith("aws:ResourceTag/")
+        and tags.get(str(c["condition_key"])[len("aws:ResourceTag/"):]) == c.get("condition_value") for c in equals)
+
+
+def backup_check(env):
+    """A protected environment's cluster is backed up daily by AWS Backup, into a vault its own key encrypts."""
+    name = "backup: plan"
+    n, days = env.names, int(env.x["backup_retention_days"])
+    if not env.x["protected"]:
+        return check(name, PASS, "%s is not protected: the cluster's own automated backups only" % env.x["environment"])
+    fix = ("Re-run the deploy (%s): the backup role keeps the vault %s (the environment's key), the plan %s (daily, kept "
+           "payment_backup_retention_days = %d days) and its selection %s of the cluster by tag."
+           % (env.deploy, n["backup_vault"], n["backup_plan"], days, n["backup_selection"]))
+    problems = []
+    plans, problem = env.reads.get("backup_plan")
+    if problem:
+        return _read_failure(name, "the backup plan", problem)
+    plan = (plans.get("backup_plans") or [None])[0]
+    if not isinstance(plan, Mapping):
+        return check(name, FAIL, "there is no backup plan %s" % n["backup_plan"], fix)
+    rules = (plan.get("backup_plan") or {}).get("rules") or []
+    if not any(r.get("target_backup_vault_name") == n["backup_vault"]
+               and (r.get("lifecycle") or {}).get("delete_after_days") == days for r in rules):
+        problems.append("no rule of %s backs up into %s for %d days" % (n["backup_plan"], n["backup_vault"], days))
+    vaults, problem = env.reads.get("backup_vault")
+    vault = (vaults.get("backup_vaults") or [None])[0]
+    keys, _ = env.reads.get("kms_key")
+    key_arn = ((keys.get("kms_keys") or [{}])[0] or {}).get("key_arn")
+    if problem or not isinstance(vault, Mapping):
+        problems.append("there is no backup vault %s" % n["backup_vault"])
+    elif not key_arn or vault.get("encryption_key_arn") != key_arn:
+        problems.append("the vault %s is encrypted with %s, not %s" % (
+            n["backup_vault"], vault.get("encryption_key_arn") or "no key", n["kms_alias"]))
+    selections, problem = env.reads.get("backup_selection")
+    selection = (selections.get("backup_selections") or [None])[0]
+    if problem or not isinstance(selection, Mapping):
+        problems.append("there is no selection %s in %s" % (n["backup_selection"], n["backup_plan"]))
+    elif env.cluster is not None:
+        arn, tags = env.cluster.get("db_cluster_arn") or "", env.cluster.get("tags") or {}
+        if not any(fnmatch.fnmatchcase(arn, r) for r in selection.get("resources") or []) \
+                or not _tags_select(selection.get("conditions"), tags):
+            problems.append("the selection %s does not select the cluster %s by its tags" % (
+                n["backup_selection"], n["db_cluster"]))
+    if problems:
+        return check(name, FAIL, "; ".join(problems), fix)
+    return check(name, PASS, "%s backs the cluster up daily into %s (%s), kept %d days" % (
+        n["backup_plan"], n["backup_vault"], n["kms_alias"], days))
+def _publishers(policy):
+    """The services an SNS topic policy lets sns:Publish, each only with the aws:SourceAccount condition."""
+    found = set()
+    try:
+        document = json.loads(policy) if isinstance(policy, str) else (policy or {})
+    except ValueError:
+        return found
+    for statement in _list(document.get("Statement")):
+        actions = _list(statement.get("Action"))
+        if statement.get("Effect") != "Allow" or not ({"sns:Publish", "sns:*", "*"} & set(actions)):
+            continue
+        conditions = [test.get("aws:SourceAccount") for test in (statement.get("Condition") or {}).values()
+                      if isinstance(test, Mapping)]
+        if any(conditions):
+            found.update(_list((statement.get("Principal") or {}).get("Service")))
+    return found
+
+
+def alert_topic_check(env):
+    """The topic exists, is encrypted, lets CloudWatch and RDS publish, has every address subscribed, and every alarm's
+    alarm and OK actions point at it."""
+    name = "alerts: topic"
+    topic = env.names["alert_topic"]
+    fix = ("Re-run the deploy (%s): the alerts role creates %s (encrypted, its access policy, one email subscription per "
+           "payment_alert_emails address) and the monitoring role points every alarm's alarm and OK actions at it."
+           % (env.deploy, topic))
+    if env.topic is None:
+        return check(name, FAIL, env.topic_problem, fix)
+    if env.alarms_problem:
+        return _read_failure(name, "the alarms", env.alarms_problem)
+    arn, problems = env.topic.get("topic_arn"), []
+    if not env.topic.get("kms_master_key_id"):
+        problems.append("%s is not encrypted" % topic)
+    missing_publishers = [s for s in ALERT_PUBLISHERS if s not in _publishers(env.topic.get("policy"))]
+    if missing_publishers:
+        problems.append("its policy does not let %s publish (with aws:SourceAccount)" % _join(missing_publishers))
+    subscriptions = {(s.get("endpoint") or "").lower(): s for s in env.topic.get("subscriptions") or []
+                     if s.get("protocol") == "email"}
+    wanted = [address.lower() for address in env.x["alert_emails"]]
+    unsubscribed = [address for address in wanted if address not in subscriptions]
+    if unsubscribed:
+        problems.append("%s %s not subscribed" % (_join(unsubscribed), "is" if len(unsubscribed) == 1 else "are"))
+    for alarm in sorted(env.names["alarms"].values()):
+        found = env.alarms.get(alarm)
+        if found is None:
+            problems.append("there is no alarm %s" % alarm)
+        elif arn not in (found.get("alarm_actions") or []) or arn not in (found.get("ok_actions") or []):
+            problems.append("the alarm %s does not notify %s when it fires and recovers" % (alarm, topic))
+    if problems:
+        return check(name, FAIL, "; ".join(problems), fix)
+    pending = [address for address in wanted if subscriptions[address].get("subscription_arn") == PENDING_SUBSCRIPTION]
+    detail = "%s encrypted with %s; %d alarms notify it; %s" % (
+        topic, env.topic["kms_master_key_id"], len(env.names["alarms"]),
+        "subscribers: %s" % _join(wanted) if wanted else "no subscriber (payment_alert_emails is empty)")
+    if pending:
+        return check(name, WARN, "%s; %s not confirmed yet" % (detail, _join(pending)),
+                     "Each address gets a mail from AWS Notifications: its recipient confirms the subscription with "
+                     "the link in it (until then, alerts do not reach them).")
+    return check(name, PASS, detail)
+
+
+def event_subscription_check(env):
+    """The cluster's and the instances' events of the expected categories go to the alert topic."""
+    name = "rds: event subscription"
+    fix = ("Re-run the deploy (%s): the alerts role subscribes the cluster (%s) and its instances (%s) to the "
+           "categories %s, sent to %s." % (env.deploy, env.names["db_event_subscriptions"]["db-cluster"],
+                                          env.names["db_event_subscriptions"]["db-instance"],
+                                          _join(env.x["alert_event_categories"]), env.names["alert_topic"]))
+    if env.events_problem:
+        return _read_failure(name, "the RDS event subscriptions", env.events_problem)
+    if env.topic is None or env.cluster is None:
+        return check(name, FAIL, env.topic_problem or env.cluster_problem, fix)
+    sources = {"db-cluster": [env.cluster.get("db_cluster_identifier")],
+               "db-instance": sorted(i.get("db_instance_identifier") for i in env.instances)}
+    problems = []
+    for source_type, subscription_name in env.names["db_event_subscriptions"].items():
+        found = env.event_subscriptions.get(subscription_name)
+        if found is None:
+            problems.append("there is no event subscription %s" % subscription_name)
+            continue
+        missing = sorted(set(env.x["alert_event_categories"]) - set(found.get("event_categories_list") or []))
+        if not found.get("enabled"):
+            problems.append("%s is disabled" % subscription_name)
+        if found.get("sns_topic_arn") != env.topic.get("topic_arn"):
+            problems.append("%s sends to %s" % (subscription_name, found.get("sns_topic_arn")))
+        if found.get("source_type") != source_type or sorted(found.get("source_ids_list") or []) != sources[source_type]:
+            problems.append("%s covers %s %s, not %s" % (subscription_name, found.get("source_type"),
+                                                        _join(sorted(found.get("source_ids_list") or [])) or "none",
+                                                        _join(sources[source_type])))
+        if missing:
+            problems.append("%s leaves out %s" % (subscription_name, _join(missing)))
+    if problems:
+        return check(name, FAIL, "; ".join(problems), fix)
+    return check(name, PASS, "%s and its %d instances send %s events to %s" % (
+        sources["db-cluster"][0], len(sources["db-instance"]), _join(env.x["alert_event_categories"]),
+        env.names["alert_topic"]))
+
+
 def _statements(document):
     if not isinstance(document, Mapping):
         return []
@@ -1211,7 +1439,8 @@ def evaluate(reads, expected):
         + [https_check(env), http_redirect_check(env), target_health_check(env), waf_check(env)]
         + dns_checks(env)
         + [task_hardening_check(env), task_secrets_check(env), secret_host_check(env), execution_role_check(env),
-           db_protection_check(env), monitoring_check(env), alb_protection_check(env)]
+           db_protection_check(env), monitoring_check(env), alb_protection_check(env), kms_check(env),
+           backup_check(env), alert_topic_check(env), event_subscription_check(env)]
     )
 
 

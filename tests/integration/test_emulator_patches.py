@@ -299,3 +299,23 @@ def test_a_redirect_keeps_every_component_it_was_not_given(aws):
         for subnet in subnets:
             ec2.delete_subnet(SubnetId=subnet)
         ec2.delete_vpc(VpcId=vpc)
+
+
+def test_an_rds_event_subscription_changes_in_place_as_aws_documents(aws, emulator):
+    rds = aws("rds", region=REGION)
+    topic = "arn:aws:sns:%s:123456789012:patch-alerts" % REGION
+    rds.create_event_subscription(SubscriptionName="patch-events", SnsTopicArn=topic, SourceType="db-cluster",
+                                  SourceIds=["a"], EventCategories=["failure"], Enabled=True)
+    try:
+        modified = rds.modify_event_subscription(SubscriptionName="patch-events", SourceType="db-instance",
+                                                 EventCategories=["failure", "failover"], Enabled=False)["EventSubscription"]
+        assert (modified["SourceType"], modified["EventCategoriesList"], modified["Enabled"], modified["SnsTopicArn"]) == (
+            "db-instance", ["failure", "failover"], False, topic), "what is not given is kept"
+        rds.add_source_identifier_to_subscription(SubscriptionName="patch-events", SourceIdentifier="b")
+        rds.add_source_identifier_to_subscription(SubscriptionName="patch-events", SourceIdentifier="b")
+        after = rds.remove_source_identifier_from_subscription(SubscriptionName="patch-events", SourceIdentifier="a")
+        assert after["EventSubscription"]["SourceIdsList"] == ["b"]
+        with pytest.raises(rds.exceptions.SubscriptionNotFoundFault):
+            rds.modify_event_subscription(SubscriptionName="missing", Enabled=True)
+    finally:
+        rds.delete_event_subscription(SubscriptionName="patch-events")

@@ -42,6 +42,7 @@ BAD_INPUTS = {
     "log retention CloudWatch refuses": ({"payment_log_retention_days": 10}, "payment_log_retention_days"),
     "audit logs kept less than 90 days": ({"payment_audit_log_retention_days": 60}, "payment_audit_log_retention_days"),
     "WAF rate limit below AWS's": ({"payment_waf_rate_limit": 5}, "payment_waf_rate_limit"),
+    "backups kept no day": ({"payment_backup_retention_days": 0}, "payment_backup_retention_days"),
     "database name with a dash": ({"payment_db_name": "pay-ments"}, "payment_db_name"),
     "database name PostgreSQL reserves": ({"payment_db_name": "select"}, "payment_db_name"),
     "user name RDS reserves": ({"payment_db_username": "rdsadmin"}, "payment_db_username"),
@@ -60,11 +61,14 @@ BAD_INPUTS = {
     "retired engine version": ({"payment_db_engine_version": "16.6"}, "payment_db_engine_version"),
     "endpoint service AWS does not offer": ({"payment_interface_endpoint_services": ["ecr.api", "nosuch"]},
                                             "payment_interface_endpoint_services"),
+    "protected without alert addresses": ({"payment_protected": True, "payment_alert_emails": []}, "payment_alert_emails"),
+    "alert address that is no address": ({"payment_alert_emails": ["payments-oncall"]}, "payment_alert_emails"),
 }
 
 # Refused by rules that need no AWS call: the run must not call AWS at all (a bogus region never reaches it).
 NO_AWS_CALL = ["region that does not exist", "Fargate memory that does not go with the CPU", "image tag ECR refuses",
-               "certificate of another region", "subnets too small for the ALB"]
+               "certificate of another region", "subnets too small for the ALB", "protected without alert addresses",
+               "alert address that is no address"]
 
 
 def assert_refused_without_writes(emulator, extra_vars, variable, expected=None, calls_allowed=True):
@@ -94,6 +98,15 @@ def test_messages_name_the_value_the_rule_and_the_fix(emulator):
     assert "host bits" in run.output and "Fix: set payment_vpc_cidr to '10.0.0.0/16'" in run.output
     run = assert_refused_without_writes(emulator, {"payment_vpc_cidr": "10.2.0.0/16"}, "payment_vpc_cidr", "prod")
     assert "overlaps" in run.output
+
+
+def test_prod_without_alert_addresses_is_refused_before_any_aws_call(emulator):
+    emulator.start_recording()
+    run = run_playbook("site.yml", "prod", extra_vars={"payment_alert_emails": []})
+    calls = emulator.stop_recording()
+    assert run.failed and 'payment_alert_emails is []: prod is protected (payment_protected)' in run.output, run.output[-3000:]
+    assert "Fix: set payment_alert_emails in inventories/prod" in run.output
+    assert calls == [], f"AWS calls before the rule refused the input: {calls}"
 
 
 def test_overlap_with_a_vpc_the_collection_does_not_own(emulator, aws):

@@ -24,7 +24,7 @@ ENV = "dev"
 PREFIX = f"{ENV}-payment"
 # What moto cannot show: it registers no target. Real AWS shows the same for the first seconds after a deploy.
 RUNTIME_CHECKS = {"alb: target health"}
-CHECK_COUNT = 36
+CHECK_COUNT = 40
 
 
 def verify(emulator, tmp_path, *envs):
@@ -164,6 +164,27 @@ def widen_execution_role(aws):
     return lambda: iam.put_role_policy(RoleName=role, PolicyName=policy, PolicyDocument=json.dumps(original))
 
 
+def stop_key_rotation(aws):
+    kms = aws("kms", ENV)
+    key_id = kms.describe_key(KeyId=f"alias/{PREFIX}")["KeyMetadata"]["KeyId"]
+    kms.disable_key_rotation(KeyId=key_id)
+    return lambda: kms.enable_key_rotation(KeyId=key_id)
+
+
+def shorten_prod_backups(aws):
+    backup = aws("backup", "prod")
+    [plan] = [p for p in backup.list_backup_plans()["BackupPlansList"] if p["BackupPlanName"] == "prod-payment-backup-plan"]
+    original = backup.get_backup_plan(BackupPlanId=plan["BackupPlanId"])["BackupPlan"]
+    short = copy.deepcopy(original)
+    for rule in short["Rules"]:
+        rule.pop("RuleId", None)
+        rule["Lifecycle"] = {"DeleteAfterDays": 7}
+    backup.update_backup_plan(BackupPlanId=plan["BackupPlanId"], BackupPlan=short)
+    for rule in original["Rules"]:
+        rule.pop("RuleId", None)
+    return lambda: backup.update_backup_plan(BackupPlanId=plan["BackupPlanId"], BackupPlan=original)
+
+
 def trust_any_account(aws):
     # The trust policy without its confused-deputy condition: ECS acting for any account could assume the role.
     iam = aws("iam", ENV)
@@ -263,6 +284,10 @@ BREAKAGES = {
                                        "allows secretsmanager:GetSecretValue on Resource *"),
     "execution role trusted by any account": Breakage(trust_any_account, "iam: execution role",
                                                       "lets ecs-tasks.amazonaws.com assume it for any account"),
+    "key rotation off": Breakage(stop_key_rotation, "kms: encryption", f"automatic rotation of alias/{PREFIX} is off"),
+    "prod's backups kept a week": Breakage(shorten_prod_backups, "backup: plan",
+                                           "no rule of prod-payment-backup-plan backs up into prod-payment-backup-vault "
+                                           "for 35 days", "prod"),
     "web ACL detached": Breakage(detach_the_web_acl, "waf: web acl", f"{PREFIX}-waf is not attached to {PREFIX}-alb"),
     "scaling target value changed": Breakage(change_scaling_target_value, "ecs: scaling policy",
                                              "target value 75.0; payment_scaling_cpu_threshold is 50"),

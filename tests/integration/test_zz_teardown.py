@@ -10,11 +10,12 @@ import re
 import signal
 import subprocess
 import time
+from datetime import datetime, timezone
 
 import pytest
 
-from conftest import (ANSIBLE_PLAYBOOK, ENV_REGIONS, HOME_REGION, REPO, WARNING, leftovers, push_image, readme_command,
-                      run_as_written, run_playbook, writes)
+from conftest import (ANSIBLE_PLAYBOOK, ENV_REGIONS, HOME_REGION, REPO, WARNING, env_keys, leftovers, push_image,
+                      readme_command, run_as_written, run_playbook, writes)
 
 ENVS = list(ENV_REGIONS)
 
@@ -24,7 +25,8 @@ COMPLETE = {
     "vpcs": 1, "subnets": 6, "security groups": 4, "endpoints": 5, "internet gateways": 1, "route tables": 2,
     "db clusters": 1, "db instances": 2, "db subnet groups": 1, "db parameter groups": 1, "secrets": 1,
     "ecs clusters": 1, "task definitions": 1, "load balancers": 1, "target groups": 1, "iam roles": 3,
-    "log groups": 2, "web ACLs": 1, "alarms": 5, "scalable targets": 1, "hosted zones": 1,
+    "log groups": 2, "web ACLs": 1, "alarms": 5, "scalable targets": 1, "hosted zones": 1, "kms keys": 1,
+    "sns topics": 1, "rds event subscriptions": 2,
 }
 
 
@@ -65,14 +67,18 @@ def test_a_protected_environment_needs_the_second_confirmation(platform, emulato
 
 
 def protected_leftovers(aws, env="prod"):
-    """What a protected environment's teardown keeps: its final snapshots and its secret, scheduled for deletion."""
+    """What a protected environment's teardown keeps: its final snapshots, the key that encrypts them (enabled: a key
+    scheduled for deletion would leave them unreadable) and its secret, scheduled for deletion."""
     left = leftovers(aws, env)
     snapshots = left.pop("db snapshots", [])
     secrets = left.pop("secrets", [])
+    [key] = left.pop("kms keys", [])
     assert left == {}, left
+    assert key["KeyState"] == "Enabled"
     for snapshot in snapshots:
         assert re.fullmatch(rf"{env}-payment-db-final-\d{{14}}", snapshot["DBClusterSnapshotIdentifier"]), snapshot
         assert snapshot["DBClusterIdentifier"] == f"{env}-payment-db-cluster"
+        assert snapshot["KmsKeyId"] == key["Arn"], "encrypted with the key kept"
     [secret] = secrets
     described = aws("secretsmanager", env).describe_secret(SecretId=secret["Name"])
     assert described.get("DeletedDate"), "scheduled for deletion, not deleted at once"
@@ -116,8 +122,14 @@ def test_teardown_of_every_environment_leaves_nothing(platform, emulator, aws):
     for env in ("dev", "staging"):
         assert leftovers(aws, env) == {}, env
     [snapshot] = protected_leftovers(aws)
-    assert f"Final snapshot of the database: {snapshot}" in run.output.split("SUMMARY *", 1)[1]
+    summary = run.output.split("SUMMARY *", 1)[1]
+    assert f"Final snapshot of the database: {snapshot}" in summary
+    assert "The key that encrypts it: alias/prod-payment" in summary
     assert shared_repository(aws) == []
+    # An unprotected environment's key is scheduled for deletion, with KMS's longest window (still cancellable).
+    [dev_key] = env_keys(aws, "dev")
+    assert dev_key["KeyState"] == "PendingDeletion"
+    assert (dev_key["DeletionDate"] - datetime.now(timezone.utc)).days >= 29, "kms_deletion_window_days, 30"
 
     emulator.start_recording()
     again = run_playbook("playbooks/teardown.yml", "dev", "prod", extra_vars={

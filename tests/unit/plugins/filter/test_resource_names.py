@@ -32,6 +32,13 @@ def test_the_contracts_names():
                                               "dev-payment-service-cpu-high", "dev-payment-target-5xx",
                                               "dev-payment-unhealthy-targets"]
     assert (dev["web_acl"], dev["waf_log_group"]) == ("dev-payment-waf", "aws-waf-logs-dev-payment-waf")
+    assert dev["kms_alias"] == "alias/dev-payment"
+    assert (dev["backup_vault"], dev["backup_plan"], dev["backup_selection"], dev["backup_role"]) == (
+        "dev-payment-backup-vault", "dev-payment-backup-plan", "dev-payment-db-cluster", "dev-payment-backup-role")
+    assert dev["log_groups"] == [dev["log_group"], dev["waf_log_group"]]
+    assert dev["alert_topic"] == "dev-payment-alerts"
+    assert dev["db_event_subscriptions"] == {"db-cluster": "dev-payment-db-cluster-events",
+                                             "db-instance": "dev-payment-db-instance-events"}
 
 
 def test_every_name_starts_with_the_prefix():
@@ -40,6 +47,6 @@ def test_every_name_starts_with_the_prefix():
             return [leaf for item in value.values() for leaf in leaves(item)]
         return [leaf for item in value for leaf in leaves(item)] if isinstance(value, list) else [value]
 
-    # AWS fixes the start of two: /ecs/ by convention, aws-waf-logs- for WAF's log groups.
-    assert all(name.removeprefix("/ecs/").removeprefix("aws-waf-logs-").startswith("prod-payment-")
+    # AWS fixes the start of three: /ecs/ by convention, aws-waf-logs- for WAF's log groups, alias/ for a key's alias.
+    assert all((name.removeprefix("/ecs/").removeprefix("aws-waf-logs-").removeprefix("alias/") + "-").startswith("prod-payment-")
                for name in leaves(names("prod-payment")))

@@ -108,3 +108,9 @@ def test_count_columns_refuses_an_unknown_kind_of_change():
 def test_render_without_a_summary_or_counts_names_the_host():
     assert run_summary.render("dev-payment", [], None) == ["dev-payment"]
     assert run_summary.render("dev-payment", [], {"title": ""}) == ["dev-payment"]
+
+
+def test_the_backup_vault_notice_on_creation_is_known():
+    assert run_summary.is_known_warning("amazon.aws.backup_vault", "Access Denied trying to describe backup vault")
+    assert run_summary.is_known_deprecation(
+        "ansible.builtin", "Passing `warnings` to `exit_json` or `fail_json` is deprecated.")

@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from ansible_collections.payments.platform.plugins.plugin_utils import kms
 from ansible_collections.payments.platform.plugins.plugin_utils import verification as v
 
 P = "dev-payment"
@@ -28,6 +29,9 @@ TG_ARN = "arn:aws:elasticloadbalancing:%s:%s:targetgroup/%s-tg/73e2d6bc24d8a067"
 TASK_ARN = "arn:aws:ecs:%s:%s:task-definition/%s-task:3" % (REGION, ACCOUNT, P)
 ROLE_ARN = "arn:aws:iam::%s:role/%s-task-execution-role" % (ACCOUNT, P)
 ZONE = "dev.payment.internal"
+CLUSTER_ARN = "arn:aws:rds:%s:%s:cluster:%s-db-cluster" % (REGION, ACCOUNT, P)
+KEY_ARN = "arn:aws:kms:%s:%s:key/1234abcd-12ab-34cd-56ef-1234567890ab" % (REGION, ACCOUNT)
+LOG_GROUPS = ["/ecs/%s-service" % P, "aws-waf-logs-%s-waf" % P]
 WEB_ACL_ARN = "arn:aws:wafv2:%s:%s:regional/webacl/%s-waf/a1b2c3d4" % (REGION, ACCOUNT, P)
 
 
@@ -91,7 +95,8 @@ def healthy_reads():
         "endpoints": {"vpc_endpoints": [endpoint("s3", "Gateway", tables=["rtb-0prv"])] + [
             endpoint(s) for s in ("ecr.api", "ecr.dkr", "logs", "secretsmanager")]},
         "db_cluster": {"clusters": [{"db_cluster_identifier": P + "-db-cluster", "endpoint": WRITER,
-                                     "reader_endpoint": READER, "deletion_protection": False,
+                                     "reader_endpoint": READER, "deletion_protection": False, "kms_key_id": KEY_ARN,
+                                     "db_cluster_arn": CLUSTER_ARN, "tags": {"Environment": "dev", "Project": "payments"},
                                      "vpc_security_groups": [{"vpc_security_group_id": DB_SG, "status": "active"}]}]},
         "db_instances": {"instances": [
             {"db_instance_identifier": "%s-db-%d" % (P, n), "monitoring_interval": 60, "auto_minor_version_upgrade": True,
@@ -172,7 +177,37 @@ def healthy_reads():
              for n, group in enumerate(("AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet",
                                         "AWSManagedRulesSQLiRuleSet"), start=1)]},
         "web_acl_resources": {"resource_arns": [ALB_ARN]},
+        "kms_key": {"kms_keys": [{"key_arn": KEY_ARN, "key_state": "Enabled", "enable_key_rotation": True,
+                                  "key_policies": [kms.key_policy({"id": ACCOUNT, "partition": "aws"}, REGION, LOG_GROUPS)]}]},
+        "log_groups": {"results": [{"item": name, "log_groups": [{"log_group_name": name, "kms_key_id": KEY_ARN}]}
+                                   for name in LOG_GROUPS]},
+        "alert_topics": {"sns_topics": [
+            {"topic_arn": "arn:aws:sns:%s:%s:other-alerts" % (REGION, ACCOUNT)},
+            {"topic_arn": TOPIC_ARN, "kms_master_key_id": "alias/dev-payment", "policy": json.dumps(TOPIC_POLICY),
+             "subscriptions": [{"protocol": "email", "endpoint": "OnCall@example.com", "subscription_arn": TOPIC_ARN + ":1"}]},
+        ]},
+        "alarms": {"metric_alarms": [{"alarm_name": "%s-%s" % (P, alarm), "alarm_actions": [TOPIC_ARN],
+                                      "ok_actions": [TOPIC_ARN]} for alarm in v.naming.ALARMS]},
+        "event_subscriptions": {"subscriptions": [
+            {"cust_subscription_id": P + "-db-cluster-events", "source_type": "db-cluster", "enabled": True,
+             "source_ids_list": [P + "-db-cluster"], "sns_topic_arn": TOPIC_ARN, "event_categories_list": CATEGORIES},
+            {"cust_subscription_id": P + "-db-instance-events", "source_type": "db-instance", "enabled": True,
+             "source_ids_list": [P + "-db-2", P + "-db-1"], "sns_topic_arn": TOPIC_ARN,
+             "event_categories_list": CATEGORIES + ["availability"]},
+        ]},
     }
+
+TOPIC_ARN = "arn:aws:sns:%s:%s:%s-alerts" % (REGION, ACCOUNT, P)
+CATEGORIES = ["failure", "failover", "maintenance", "notification"]
+TOPIC_POLICY = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::%s:root" % ACCOUNT}, "Action": ["sns:Publish", "sns:Subscribe"],
+     "Resource": TOPIC_ARN},
+    {"Effect": "Allow", "Principal": {"Service": "cloudwatch.amazonaws.com"}, "Action": "sns:Publish",
+     "Resource": TOPIC_ARN, "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}}},
+    {"Effect": "Allow", "Principal": {"Service": "events.rds.amazonaws.com"}, "Action": "sns:Publish",
+     "Resource": TOPIC_ARN, "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}}},
+    {"Effect": "Deny", "Principal": "*", "Action": "sns:Publish", "Resource": TOPIC_ARN},
+]}
 
 
 def expected(**overrides):
@@ -185,6 +220,8 @@ def expected(**overrides):
         "allowed_wildcard_actions": ["ecr:GetAuthorizationToken"], "deploy_command": deploy,
         "rollout_timeout": 900, "waf_rate_limit": 2000, "now": "2026-12-01T12:10:00", "protected": False,
         "db_monitoring_interval": 60, "db_auto_minor_version_upgrade": True, "require_https": False,
+        "backup_retention_days": 35,
+        "alert_emails": ["oncall@example.com"], "alert_event_categories": CATEGORIES,
         "flows": [
             {"from": "internet", "to": "alb", "port": 80, "expect": "allow", "fix": "fix alb 80"},
             {"from": "internet", "to": "alb", "port": 443, "expect": "allow", "fix": "fix alb 443"},
@@ -210,7 +247,8 @@ CHECKS = [
     "alb: target health", "waf: web acl",
     "dns: db.dev.payment.internal", "dns: db-ro.dev.payment.internal", "dns: api.dev.payment.internal",
     "ecs: task hardening", "secrets: task definition", "secrets: secret host", "iam: execution role",
-    "rds: deletion protection", "rds: enhanced monitoring", "alb: deletion protection",
+    "rds: deletion protection", "rds: enhanced monitoring", "alb: deletion protection", "kms: encryption",
+    "backup: plan", "alerts: topic", "rds: event subscription",
 ]
 
 
@@ -1314,3 +1352,199 @@ def test_enhanced_monitoring():
     none = healthy_reads()
     none["db_instances"] = {"instances": []}
     assert _by_name(v.evaluate(none, expected()), "rds: enhanced monitoring")["status"] == "fail"
+
+
+def test_the_key_encrypts_the_cluster_and_the_logs():
+    found = _by_name(v.evaluate(healthy_reads(), expected()), "kms: encryption")
+    assert found["status"] == "pass"
+    assert found["detail"] == "alias/%s (enabled, rotating, with its key policy) encrypts the cluster and %s" % (
+        P, ", ".join(LOG_GROUPS))
+
+
+def test_a_key_that_is_off_not_rotating_or_granting_more():
+    reads = healthy_reads()
+    key = reads["kms_key"]["kms_keys"][0]
+    key.update(key_state="PendingDeletion", enable_key_rotation=False)
+    key["key_policies"][0]["Statement"].append({"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:*"})
+    detail, fix = only_failure(reads, "kms: encryption")
+    assert detail == ("alias/%s is PendingDeletion; automatic rotation of alias/%s is off; the key policy of alias/%s "
+                      "is not the platform's (filter payments.platform.kms_key_policy)" % (P, P, P))
+    assert fix.startswith("Re-run the deploy (ansible-playbook site.yml -i inventories/dev): the kms role")
+
+
+def test_a_cluster_or_log_group_the_key_does_not_encrypt():
+    reads = healthy_reads()
+    reads["db_cluster"]["clusters"][0]["kms_key_id"] = "arn:aws:kms:%s:%s:key/aws-managed" % (REGION, ACCOUNT)
+    reads["log_groups"]["results"][1]["log_groups"][0].pop("kms_key_id")
+    reads["log_groups"]["results"][0]["log_groups"] = []
+    detail, fix = only_failure(reads, "kms: encryption")
+    assert detail == ("the cluster is encrypted with arn:aws:kms:%s:%s:key/aws-managed, not alias/%s; there is no log "
+                      "group %s; the log group %s is encrypted with no key of its own" % (
+                          REGION, ACCOUNT, P, LOG_GROUPS[0], LOG_GROUPS[1]))
+    assert "AWS cannot change a cluster's key" in fix
+    assert fix.endswith("aws logs associate-kms-key --log-group-name %s --kms-key-id %s." % (LOG_GROUPS[1], KEY_ARN))
+
+
+def test_the_key_check_without_its_reads():
+    reads = healthy_reads()
+    reads["kms_key"] = {"kms_keys": []}
+    assert _by_name(v.evaluate(reads, expected()), "kms: encryption")["detail"] == "there is no key alias/%s" % P
+    reads = healthy_reads()
+    reads["kms_key"] = {"failed": True, "msg": "AccessDenied"}
+    assert "could not read the key alias/%s: reading it failed: AccessDenied" % P in _by_name(
+        v.evaluate(reads, expected()), "kms: encryption")["detail"]
+    reads = healthy_reads()
+    reads["log_groups"]["results"][0] = {"failed": True, "item": LOG_GROUPS[0], "msg": "throttled"}
+    assert _by_name(v.evaluate(reads, expected()), "kms: encryption")["detail"] == (
+        "could not read the log groups: reading %s failed: throttled" % LOG_GROUPS[0])
+    reads = healthy_reads()
+    reads["db_cluster"] = {"clusters": []}
+    assert "there is no DB cluster" in _by_name(v.evaluate(reads, expected()), "kms: encryption")["detail"]
+    reads = healthy_reads()
+    reads["kms_key"]["kms_keys"][0]["key_arn"] = "not-an-arn"
+    reads["kms_key"]["kms_keys"][0]["key_policies"] = [json.dumps({"Statement": []})]
+    found = _by_name(v.evaluate(reads, expected()), "kms: encryption")
+    assert "key policy" not in found["detail"] and "not alias/" in found["detail"]
+
+
+def protected_reads():
+    """A healthy protected environment: deletion protection on, and its AWS Backup plan, vault and selection."""
+    reads = healthy_reads()
+    reads["db_cluster"]["clusters"][0]["deletion_protection"] = True
+    reads["load_balancer"]["load_balancers"][0]["deletion_protection_enabled"] = "true"
+    reads["backup_plan"] = {"backup_plans": [{"backup_plan_name": P + "-backup-plan", "backup_plan": {"rules": [
+        {"rule_name": "daily", "target_backup_vault_name": P + "-backup-vault", "lifecycle": {"delete_after_days": 35}}]}}]}
+    reads["backup_vault"] = {"backup_vaults": [{"backup_vault_name": P + "-backup-vault", "encryption_key_arn": KEY_ARN}]}
+    reads["backup_selection"] = {"backup_selections": [{
+        "selection_name": P + "-db-cluster", "resources": ["arn:aws:rds:%s:%s:cluster:*" % (REGION, ACCOUNT)],
+        "conditions": {"string_equals": [{"condition_key": "aws:ResourceTag/Environment", "condition_value": "dev"},
+                                         {"condition_key": "aws:ResourceTag/Project", "condition_value": "payments"}]}}]}
+    return reads
+
+
+def test_backups_only_for_protected_environments():
+    assert status_of(healthy_reads(), "backup: plan") == (
+        v.PASS, "dev is not protected: the cluster's own automated backups only", "")
+    result = run(protected_reads(), protected=True)
+    assert all(r[0] == v.PASS for r in result.values()), result
+    assert result["backup: plan"][1] == "%s-backup-plan backs the cluster up daily into %s-backup-vault (alias/%s), " \
+                                        "kept 35 days" % (P, P, P)
+
+
+def test_backups_that_miss_the_cluster_keep_too_little_or_use_another_key():
+    reads = protected_reads()
+    reads["backup_plan"]["backup_plans"][0]["backup_plan"]["rules"][0]["lifecycle"]["delete_after_days"] = 7
+    reads["backup_vault"]["backup_vaults"][0]["encryption_key_arn"] = "arn:aws:kms:%s:%s:key/aws-backup" % (REGION, ACCOUNT)
+    reads["backup_selection"]["backup_selections"][0]["conditions"]["string_equals"][0]["condition_value"] = "prod"
+    detail, fix = only_failure(reads, "backup: plan", protected=True)
+    assert detail == ("no rule of {p}-backup-plan backs up into {p}-backup-vault for 35 days; the vault {p}-backup-vault "
+                      "is encrypted with arn:aws:kms:{r}:{a}:key/aws-backup, not alias/{p}; the selection "
+                      "{p}-db-cluster does not select the cluster {p}-db-cluster by its tags").format(p=P, r=REGION, a=ACCOUNT)
+    assert "payment_backup_retention_days = 35" in fix
+    reads = protected_reads()
+    reads["backup_selection"]["backup_selections"][0]["resources"] = ["arn:aws:rds:%s:%s:cluster:other" % (REGION, ACCOUNT)]
+    reads["backup_selection"]["backup_selections"][0]["conditions"] = {}
+    assert "does not select the cluster" in only_failure(reads, "backup: plan", protected=True)[0]
+    reads = protected_reads()
+    reads["backup_selection"]["backup_selections"][0]["conditions"]["string_equals"][0]["condition_key"] = "Environment"
+    assert "does not select the cluster" in only_failure(reads, "backup: plan", protected=True)[0]
+
+
+def test_backups_that_are_missing_or_unreadable():
+    reads = protected_reads()
+    reads["backup_plan"] = {"backup_plans": []}
+    assert only_failure(reads, "backup: plan", protected=True)[0] == "there is no backup plan %s-backup-plan" % P
+    reads = protected_reads()
+    reads["backup_plan"] = {"failed": True, "msg": "throttled"}
+    assert "could not read the backup plan" in only_failure(reads, "backup: plan", protected=True)[0]
+    reads = protected_reads()
+    reads["backup_vault"] = {"failed": True, "msg": "AccessDeniedException"}
+    reads["backup_selection"] = {"skipped": True}
+    assert only_failure(reads, "backup: plan", protected=True)[0] == (
+        "there is no backup vault {p}-backup-vault; there is no selection {p}-db-cluster in {p}-backup-plan".format(p=P))
+    reads = protected_reads()
+    reads["kms_key"] = {"kms_keys": []}
+    assert "not alias/" in status_of(reads, "backup: plan", protected=True)[1]
+    reads = protected_reads()
+    reads["db_cluster"] = {"clusters": []}
+    assert status_of(reads, "backup: plan", protected=True)[0] == v.PASS
+def test_alert_topic():
+    found = _by_name(v.evaluate(healthy_reads(), expected()), "alerts: topic")
+    assert found == {"check": "alerts: topic", "status": "pass", "fix": "", "detail": (
+        "%s-alerts encrypted with alias/dev-payment; 5 alarms notify it; subscribers: oncall@example.com" % P)}
+    nobody = _by_name(v.evaluate(healthy_reads(), expected(alert_emails=[])), "alerts: topic")
+    assert nobody["status"] == "pass" and nobody["detail"].endswith("no subscriber (payment_alert_emails is empty)")
+
+
+def test_alert_topic_pending_confirmation_warns():
+    reads = healthy_reads()
+    reads["alert_topics"]["sns_topics"][1]["subscriptions"][0]["subscription_arn"] = "PendingConfirmation"
+    found = _by_name(v.evaluate(reads, expected()), "alerts: topic")
+    assert found["status"] == "warn" and found["detail"].endswith("oncall@example.com not confirmed yet")
+    assert "confirms the subscription" in found["fix"]
+
+
+def test_alert_topic_drift():
+    reads = healthy_reads()
+    topic = reads["alert_topics"]["sns_topics"][1]
+    topic["kms_master_key_id"] = ""
+    topic["policy"] = json.dumps(dict(TOPIC_POLICY, Statement=TOPIC_POLICY["Statement"][:2] + [
+        dict(TOPIC_POLICY["Statement"][2], Condition={})]))
+    reads["alarms"]["metric_alarms"][0]["ok_actions"] = []
+    del reads["alarms"]["metric_alarms"][1]
+    detail, fix = only_failure(reads, "alerts: topic", alert_emails=["oncall@example.com", "second@example.com"])
+    assert detail == ("%s-alerts is not encrypted; its policy does not let events.rds.amazonaws.com publish (with "
+                      "aws:SourceAccount); second@example.com is not subscribed; there is no alarm %s-alb-5xx; the "
+                      "alarm %s-service-cpu-high does not notify %s-alerts when it fires and recovers" % (P, P, P, P))
+    assert "payment_alert_emails" in fix
+    for policy in ("not json", None):
+        topic["policy"] = policy
+        assert "cloudwatch.amazonaws.com, events.rds.amazonaws.com publish" in only_failure(reads, "alerts: topic")[0]
+    reads["alarms"]["metric_alarms"] = []
+    assert "are not subscribed" in only_failure(reads, "alerts: topic", alert_emails=["a@example.com", "b@example.com"])[0]
+
+
+def test_alert_topic_missing_or_unread():
+    reads = healthy_reads()
+    reads["alert_topics"] = {"sns_topics": []}
+    checks = v.evaluate(reads, expected())
+    assert _by_name(checks, "alerts: topic")["detail"] == "there is no SNS topic %s-alerts" % P
+    assert _by_name(checks, "rds: event subscription")["detail"] == "there is no SNS topic %s-alerts" % P
+    reads = healthy_reads()
+    reads["alarms"] = {"failed": True, "msg": "denied"}
+    assert _by_name(v.evaluate(reads, expected()), "alerts: topic")["detail"] == "could not read the alarms: reading it failed: denied"
+
+
+def test_event_subscription():
+    found = _by_name(v.evaluate(healthy_reads(), expected()), "rds: event subscription")
+    assert found["status"] == "pass" and found["detail"] == (
+        "%s-db-cluster and its 2 instances send failure, failover, maintenance, notification events to %s-alerts"
+        % (P, P))
+
+
+def test_event_subscription_drift():
+    reads = healthy_reads()
+    cluster, instances = reads["event_subscriptions"]["subscriptions"]
+    cluster.update(enabled=False, sns_topic_arn="arn:aws:sns:x", event_categories_list=["failure"])
+    instances.update(source_ids_list=[P + "-db-1"])
+    detail, fix = only_failure(reads, "rds: event subscription")
+    assert detail == (
+        "{p}-db-cluster-events is disabled; {p}-db-cluster-events sends to arn:aws:sns:x; {p}-db-cluster-events leaves "
+        "out failover, maintenance, notification; {p}-db-instance-events covers db-instance {p}-db-1, not "
+        "{p}-db-1, {p}-db-2".format(p=P))
+    assert "%s-db-instance-events" % P in fix
+    instances.update(source_ids_list=None, source_type="db-cluster")
+    assert "covers db-cluster none" in only_failure(reads, "rds: event subscription")[0]
+    del reads["event_subscriptions"]["subscriptions"][0]
+    assert "there is no event subscription %s-db-cluster-events" % P in only_failure(reads, "rds: event subscription")[0]
+
+
+def test_event_subscription_unread_or_without_cluster():
+    reads = healthy_reads()
+    reads["event_subscriptions"] = {"failed": True, "msg": "denied"}
+    assert _by_name(v.evaluate(reads, expected()), "rds: event subscription")["detail"].startswith(
+        "could not read the RDS event subscriptions")
+    reads = healthy_reads()
+    reads["db_cluster"] = {"clusters": []}
+    found = _by_name(v.evaluate(reads, expected()), "rds: event subscription")
+    assert found["status"] == "fail" and found["detail"] == "there is no DB cluster %s-db-cluster" % P
