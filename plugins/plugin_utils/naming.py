@@ -19,9 +19,13 @@ ALARMS = ("service-cpu-high", "alb-5xx", "target-5xx", "unhealthy-targets", "db-
 DB_INSTANCE_COUNT = 2
 
 
-def resource_names(prefix):
-    """Every resource name of the environment whose names start with `prefix` (`{env}-payment`)."""
-    return {
+def resource_names(prefix, account=None, region=None):
+    """Every resource name of the environment whose names start with `prefix` (`{env}-payment`).
+
+    With the environment's `account` and `region` also its global names: `audit_bucket` (S3 bucket names are global,
+    so the account and region make it unique; at most 63 characters, which the pre-flight checks).
+    """
+    names = {
         "vpc": f"{prefix}-vpc",
         "subnets": {tier: [f"{prefix}-{tier}-{n}" for n in range(1, MAX_AZS + 1)] for tier in ("public", "private")},
         "internet_gateway": f"{prefix}-igw",
@@ -49,7 +53,13 @@ def resource_names(prefix):
         "web_acl": f"{prefix}-waf",
         # AWS WAF logs only to a log group whose name starts with aws-waf-logs- (WAF Developer Guide).
         "waf_log_group": f"aws-waf-logs-{prefix}-waf",
+        "flow_log": f"{prefix}-flow-logs",
+        # The log group RDS exports an Aurora PostgreSQL cluster's log to: /aws/rds/cluster/<cluster>/postgresql.
+        "db_log_group": f"/aws/rds/cluster/{prefix}-db-cluster/postgresql",
     }
+    if account and region:
+        names["audit_bucket"] = f"{prefix}-audit-logs-{account}-{region}"
+    return names
 
 
 def endpoint_service(region, service):

@@ -32,6 +32,15 @@ def test_the_contracts_names():
                                               "dev-payment-service-cpu-high", "dev-payment-target-5xx",
                                               "dev-payment-unhealthy-targets"]
     assert (dev["web_acl"], dev["waf_log_group"]) == ("dev-payment-waf", "aws-waf-logs-dev-payment-waf")
+    assert dev["flow_log"] == "dev-payment-flow-logs"
+    assert dev["db_log_group"] == "/aws/rds/cluster/dev-payment-db-cluster/postgresql"
+    assert "audit_bucket" not in dev  # a global name: only with the account and region
+
+
+def test_the_audit_bucket_is_named_by_account_and_region():
+    staging = names("staging-payment", "123456789012", "us-west-2")
+    assert staging["audit_bucket"] == "staging-payment-audit-logs-123456789012-us-west-2"
+    assert len(staging["audit_bucket"]) <= 63
 
 
 def test_every_name_starts_with_the_prefix():
@@ -41,5 +50,6 @@ def test_every_name_starts_with_the_prefix():
         return [leaf for item in value for leaf in leaves(item)] if isinstance(value, list) else [value]
 
     # AWS fixes the start of two: /ecs/ by convention, aws-waf-logs- for WAF's log groups.
-    assert all(name.removeprefix("/ecs/").removeprefix("aws-waf-logs-").startswith("prod-payment-")
-               for name in leaves(names("prod-payment")))
+    # and /aws/rds/cluster/ for the log group RDS exports the database's log to.
+    assert all(name.removeprefix("/ecs/").removeprefix("aws-waf-logs-").removeprefix("/aws/rds/cluster/")
+               .startswith("prod-payment-") for name in leaves(names("prod-payment", "123456789012", "us-east-1")))
