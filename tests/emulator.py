@@ -115,6 +115,30 @@ def _alb_default_attributes():
     FakeLoadBalancer.__init__ = init
 
 
+def _flow_logs_to_an_s3_folder():
+    """EC2: moto looks a flow log's whole S3 destination up as a bucket name, so a folder in it
+    (arn:aws:s3:::bucket/folder/, which AWS documents for LogDestination) is refused as a missing bucket. As AWS
+    does: only the bucket must exist; the flow log keeps the destination as given."""
+    from moto.ec2.models.flow_logs import FlowLogsBackend
+
+    original = FlowLogsBackend.create_flow_logs
+
+    @functools.wraps(original)
+    def create_flow_logs(self, resource_type, resource_ids, traffic_type, deliver_logs_permission_arn,
+                         log_destination_type, log_destination, *args, **kwargs):
+        bucket_arn, _, folder = (log_destination or "").partition("/")
+        if log_destination_type != "s3" or not folder:
+            return original(self, resource_type, resource_ids, traffic_type, deliver_logs_permission_arn,
+                            log_destination_type, log_destination, *args, **kwargs)
+        created, unsuccessful = original(self, resource_type, resource_ids, traffic_type, deliver_logs_permission_arn,
+                                         log_destination_type, bucket_arn, *args, **kwargs)
+        for flow_log in created:
+            flow_log.log_destination = log_destination
+        return created, unsuccessful
+
+    FlowLogsBackend.create_flow_logs = create_flow_logs
+
+
 def _wafv2_associations():
     """WAFv2: moto does not implement ListResourcesForWebACL (community.aws.wafv2_resources and wafv2_resources_info
     call it), deletes a web ACL that is still attached, and keeps a deleted load balancer attached. As AWS does:
@@ -781,6 +805,7 @@ PATCHES = [
     _seed_cluster_parameter_defaults,
     _keep_performance_insights_retention,
     _alb_default_attributes,
+    _flow_logs_to_an_s3_folder,
     _wafv2_associations,
     _alb_redirect_defaults,
     _keep_ecs_service_settings,

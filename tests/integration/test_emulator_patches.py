@@ -299,3 +299,22 @@ def test_a_redirect_keeps_every_component_it_was_not_given(aws):
         for subnet in subnets:
             ec2.delete_subnet(SubnetId=subnet)
         ec2.delete_vpc(VpcId=vpc)
+
+
+def test_a_flow_log_may_deliver_to_a_folder_of_an_existing_bucket_only(aws):
+    ec2, s3 = aws("ec2", region=REGION), aws("s3", region=REGION)
+    vpc = ec2.create_vpc(CidrBlock="10.78.0.0/16")["Vpc"]["VpcId"]
+    s3.create_bucket(Bucket="patch-flow-logs", CreateBucketConfiguration={"LocationConstraint": REGION})
+    try:
+        created = ec2.create_flow_logs(ResourceIds=[vpc], ResourceType="VPC", TrafficType="ALL", LogDestinationType="s3",
+                                       LogDestination="arn:aws:s3:::patch-flow-logs/flow/")
+        assert created["Unsuccessful"] == []
+        (flow_log,) = ec2.describe_flow_logs(FlowLogIds=created["FlowLogIds"])["FlowLogs"]
+        assert flow_log["LogDestination"] == "arn:aws:s3:::patch-flow-logs/flow/"
+        refused = ec2.create_flow_logs(ResourceIds=[vpc], ResourceType="VPC", TrafficType="ALL",
+                                       LogDestinationType="s3", LogDestination="arn:aws:s3:::no-such-bucket/flow/")
+        assert refused["FlowLogIds"] == [] and len(refused["Unsuccessful"]) == 1
+    finally:
+        ec2.delete_flow_logs(FlowLogIds=created["FlowLogIds"])
+        s3.delete_bucket(Bucket="patch-flow-logs")
+        ec2.delete_vpc(VpcId=vpc)
