@@ -61,6 +61,26 @@ def _seed_cluster_parameter_defaults():
                 "IsModifiable": True,
                 "ApplyMethod": "pending-reboot",
             },
+            "log_connections": {
+                "ParameterValue": "0",
+                "Description": "Logs each successful connection.",
+                "Source": "engine-default",
+                "ApplyType": "dynamic",
+                "DataType": "boolean",
+                "AllowedValues": "0,1",
+                "IsModifiable": True,
+                "ApplyMethod": "pending-reboot",
+            },
+            "log_disconnections": {
+                "ParameterValue": "0",
+                "Description": "Logs end of a session, including duration.",
+                "Source": "engine-default",
+                "ApplyType": "dynamic",
+                "DataType": "boolean",
+                "AllowedValues": "0,1",
+                "IsModifiable": True,
+                "ApplyMethod": "pending-reboot",
+            },
         },
     }
     original_init, original_update = DBClusterParameterGroup.__init__, DBClusterParameterGroup.update_cluster_parameters
