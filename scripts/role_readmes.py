@@ -133,6 +133,16 @@ EXAMPLES = {
     waf_resource_arn: "{{ alb_outputs.arn }}"
     waf_rate_limit: 2000
     waf_log_retention_days: 365\"""",
+    "audit_logs": """\
+- name: Audit trail (ALB access logs and VPC flow logs)
+  ansible.builtin.include_role:
+    name: payments.platform.audit_logs
+  vars:
+    audit_logs_name_prefix: dev-payment
+    audit_logs_account_id: "{{ preflight_account.id }}"
+    audit_logs_region: eu-west-1
+    audit_logs_vpc_id: "{{ vpc_outputs.vpc_id }}"
+    audit_logs_retention_days: 365\"""",
     "route53": """\
 - name: Private DNS
   ansible.builtin.include_role:

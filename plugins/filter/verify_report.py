@@ -21,7 +21,7 @@ version_added: "1.0.0"
 short_description: Check a deployed payment environment from what the read-only AWS modules returned
 description:
   - Evaluates every post-deploy check of one environment (routing, network reachability, ECS, load balancer,
-    DNS, secrets, IAM and the web application firewall) from the registered results of the C(payments.platform.verify) role's read tasks.
+    DNS, secrets, IAM, the web application firewall and the audit trail) from the registered results of the C(payments.platform.verify) role's read tasks.
     It calls no AWS API itself.
   - Each check has a status. V(pass). V(fail) for a state that is definitely wrong (with the fix in plain words).
     V(warn) for a state AWS legitimately shows for a while after a deploy and that cannot prove the platform works
@@ -53,6 +53,11 @@ options:
         C(record_sets) of the private zone.
       - C(web_acl) M(community.aws.wafv2_web_acl_info) and C(web_acl_resources) M(community.aws.wafv2_resources_info)
         of the environment's web ACL.
+      - C(audit_bucket) M(amazon.aws.s3_bucket_info) of the audit bucket with C(bucket_facts) C(bucket_encryption),
+        C(public_access_block), C(bucket_policy) and C(bucket_lifecycle_configuration); C(flow_logs)
+        M(payments.platform.ec2_flow_log_info) of the flow log's name; C(db_parameters)
+        M(amazon.aws.rds_cluster_param_group_info) of the cluster parameter group with C(include_parameters=user);
+        C(db_log_group) M(amazon.aws.cloudwatchlogs_log_group_info) of the database's exported log.
       - C(secret) a dict with C(read) (whether the secret the task definition names was looked up) and C(host)
         (its C(host) key, empty when there was no such secret or key).
     type: dict
@@ -70,7 +75,9 @@ options:
         address in 5 minutes above which the web ACL blocks), C(now) (ISO 8601, UTC), C(protected) (the cluster and
         the load balancer have deletion protection exactly then), C(db_monitoring_interval) (Enhanced Monitoring
         seconds of both instances), C(db_auto_minor_version_upgrade) and C(require_https) (the environment serves only
-        HTTPS, on 443 with a TLS 1.2+ policy, port 80 redirecting).
+        HTTPS, on 443 with a TLS 1.2+ policy, port 80 redirecting), C(account_id) (the account, whose ID the audit
+        bucket's global name carries) and C(audit_log_retention_days) (days the audit bucket's objects and the
+        database's exported log are kept).
     type: dict
     required: true
 """

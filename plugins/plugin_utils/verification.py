@@ -13,11 +13,12 @@ after a deploy, such as a deployment still in progress; it does not fail the run
 from __future__ import annotations
 
 import fnmatch
+import json
 import re
 from collections.abc import Mapping
 from datetime import datetime, timezone
 
-from ansible_collections.payments.platform.plugins.plugin_utils import naming, waf
+from ansible_collections.payments.platform.plugins.plugin_utils import audit, naming, waf
 from ansible_collections.payments.platform.plugins.plugin_utils.reachability import (
     analyse,
     internet_gateway_route,
@@ -41,7 +42,8 @@ REQUIRED_EXPECTED = (
     "name_prefix", "environment", "region", "zone_name", "az_count", "container_name", "scratch_path", "container_port",
     "db_port", "min_count", "max_count", "cpu_threshold", "forward_paths", "endpoint_services",
     "allowed_wildcard_actions", "flows", "deploy_command", "rollout_timeout", "waf_rate_limit", "now", "protected",
-    "db_monitoring_interval", "db_auto_minor_version_upgrade", "require_https",
+    "db_monitoring_interval", "db_auto_minor_version_upgrade", "require_https", "account_id",
+    "audit_log_retention_days",
 )
 # An HTTPS listener's security policy may allow these protocols only (what AWS's DescribeSSLPolicies lists for it).
 TLS_PROTOCOLS_ALLOWED = frozenset({"TLSv1.2", "TLSv1.3"})
@@ -180,6 +182,23 @@ class Environment:
             self.web_acl_problem = "there is no web ACL %s" % n["web_acl"]
         attached, self.attached_problem = self.reads.get("web_acl_resources")
         self.web_acl_resources = attached.get("resource_arns") or []
+
+        # The audit trail: its bucket (a global name, with the account), the VPC's flow log, the DB's connection log.
+        self.audit_bucket_name = naming.resource_names(
+            expected["name_prefix"], expected["account_id"], expected["region"]).get("audit_bucket")
+        buckets, self.audit_bucket_problem = self.reads.get("audit_bucket")
+        self.audit_bucket = _first(buckets.get("buckets"), "name", self.audit_bucket_name)
+        if self.audit_bucket_name is None:
+            self.audit_bucket_problem = "the account was not read (the audit bucket's name carries it)"
+        elif self.audit_bucket is None and self.audit_bucket_problem is None:
+            self.audit_bucket_problem = "there is no audit log bucket %s" % self.audit_bucket_name
+        flow_logs, self.flow_logs_problem = self.reads.get("flow_logs")
+        self.flow_logs = flow_logs.get("flow_logs") or []
+        groups, self.db_parameters_problem = self.reads.get("db_parameters")
+        group = (groups.get("db_cluster_parameter_groups") or [{}])[0]
+        self.db_parameters = {p.get("parameter_name"): p.get("parameter_value") for p in group.get("db_parameters") or []}
+        log_groups, self.db_log_group_problem = self.reads.get("db_log_group")
+        self.db_log_group = _first(log_groups.get("log_groups"), "log_group_name", n["db_log_group"])
 
     def _tier(self, tier):
         """The tier's subnets in AZ order (the order of their names)."""
@@ -1182,6 +1201,114 @@ def task_hardening_check(env):
 
 # ---- all together -------------------------------------------------------------------------------------------
 
+def _audit_fix(env, what):
+    return ("Re-run the deploy (%s): the audit_logs role %s (payment_audit_log_retention_days is %s)." % (
+        env.deploy, what, env.x["audit_log_retention_days"]))
+
+
+def _bucket_problems(env, bucket):
+    problems = []
+    rules = ((bucket.get("bucket_encryption") or {}).get("ServerSideEncryptionConfiguration") or {}).get("Rules") or []
+    algorithms = [(r.get("ApplyServerSideEncryptionByDefault") or {}).get("SSEAlgorithm") for r in rules]
+    # ALB access logs support SSE-S3 only: a KMS key would stop their delivery.
+    if algorithms != ["AES256"]:
+        problems.append("its default encryption is %s, not SSE-S3 (AES256)" % (_join(map(str, algorithms)) or "off"))
+    block = (bucket.get("public_access_block") or {}).get("PublicAccessBlockConfiguration") or {}
+    off = [key for key in ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
+           if block.get(key) is not True]
+    if off:
+        problems.append("public access is not blocked (%s off)" % _join(off))
+    policy_text = (bucket.get("bucket_policy") or {}).get("Policy")
+    try:
+        policy = json.loads(policy_text) if policy_text else {}
+    except ValueError:
+        policy = {}
+    wanted = audit.allowed_principals(audit.bucket_policy(env.audit_bucket_name, env.x["account_id"], env.x["region"]))
+    allowed = audit.allowed_principals(policy)
+    if allowed != wanted:
+        problems.append("its policy admits %s, not only %s" % (_join(allowed) or "nobody", _join(wanted)))
+    if not any(st.get("Effect") == "Deny" and ((st.get("Condition") or {}).get("Bool") or {}).get("aws:SecureTransport")
+               in ("false", False) for st in policy.get("Statement") or []):
+        problems.append("its policy does not deny requests without TLS")
+    days = [((r.get("Expiration") or {}).get("Days")) for r in (bucket.get("bucket_lifecycle_configuration") or {}).get(
+        "Rules") or [] if r.get("Status") == "Enabled"]
+    if days != [int(env.x["audit_log_retention_days"])]:
+        problems.append("its objects expire after %s days, not %s" % (
+            _join(map(str, days)) or "no", env.x["audit_log_retention_days"]))
+    return problems
+
+
+def audit_bucket_check(env):
+    """The audit log bucket: SSE-S3, no public access, only the delivering services may write, expiry = retention."""
+    name = "audit: bucket"
+    fix = _audit_fix(env, "creates %s encrypted (SSE-S3), with public access blocked, the policy admitting only the "
+                          "delivering services and the lifecycle expiring logs after the retention" % env.audit_bucket_name)
+    if env.audit_bucket is None:
+        return check(name, FAIL, env.audit_bucket_problem, fix)
+    problems = _bucket_problems(env, env.audit_bucket)
+    if problems:
+        return check(name, FAIL, "%s: %s" % (env.audit_bucket_name, "; ".join(problems)), fix)
+    return check(name, PASS, "%s: SSE-S3, public access blocked, written only by %s, logs expire after %s days" % (
+        env.audit_bucket_name, _join(audit.allowed_principals(json.loads(env.audit_bucket["bucket_policy"]["Policy"]))),
+        env.x["audit_log_retention_days"]))
+
+
+def alb_access_logs_check(env):
+    name = "alb: access logs"
+    fix = ("Re-run the deploy (%s): the alb role turns access logs on into %s (prefix %s/), after the audit_logs role "
+           "has created the bucket and its policy." % (env.deploy, env.audit_bucket_name, audit.ALB_PREFIX))
+    if env.lb is None:
+        return check(name, FAIL, env.lb_problem, fix)
+    if "access_logs_s3_enabled" not in env.lb:
+        return check(name, FAIL, "the load balancer's attributes were not read", fix)
+    live = (_flag(env.lb["access_logs_s3_enabled"]), env.lb.get("access_logs_s3_bucket"), env.lb.get("access_logs_s3_prefix"))
+    if live != (True, env.audit_bucket_name, audit.ALB_PREFIX):
+        return check(name, FAIL, "access logs are %s" % (
+            "off" if not live[0] else "written to %s/%s" % (live[1], live[2])), fix)
+    return check(name, PASS, "access logs go to s3://%s/%s/" % live[1:])
+
+
+def flow_logs_check(env):
+    name = "vpc: flow logs"
+    destination = "arn:aws:s3:::%s/%s/" % (env.audit_bucket_name, audit.FLOW_PREFIX)
+    fix = _audit_fix(env, "creates the flow log %s of all the VPC's traffic into %s" % (env.names["flow_log"], destination))
+    if env.flow_logs_problem:
+        return _read_failure(name, "the flow logs", env.flow_logs_problem)
+    vpc_id = env.vpc.get("id")
+    good = [fl for fl in env.flow_logs if fl.get("resource_id") == vpc_id and fl.get("traffic_type") == "ALL"
+            and fl.get("log_destination_type") == "s3" and fl.get("log_destination") == destination]
+    if not good:
+        found = _join(["%s (%s, %s traffic, to %s)" % (fl.get("flow_log_id"), fl.get("resource_id"), fl.get("traffic_type"),
+                                                      fl.get("log_destination")) for fl in env.flow_logs])
+        return check(name, FAIL, "no flow log captures all of %s's traffic into %s%s" % (
+            vpc_id, destination, "; found %s" % found if found else ""), fix)
+    return check(name, PASS, "%s captures all of %s's traffic (every subnet) into %s" % (
+        good[0].get("flow_log_id"), vpc_id, destination))
+
+
+def db_connection_logging_check(env):
+    name = "rds: connection logging"
+    fix = ("Re-run the deploy (%s): the rds role sets log_connections and log_disconnections to 1 in %s, exports the "
+           "postgresql log and keeps %s payment_audit_log_retention_days (%s)." % (
+               env.deploy, env.names["db_parameter_group"], env.names["db_log_group"], env.x["audit_log_retention_days"]))
+    if env.db_parameters_problem:
+        return _read_failure(name, "the cluster parameter group", env.db_parameters_problem)
+    if env.cluster is None:
+        return check(name, FAIL, env.cluster_problem, fix)
+    problems = ["%s is %s" % (p, env.db_parameters.get(p) or "unset") for p in ("log_connections", "log_disconnections")
+                if str(env.db_parameters.get(p)) != "1"]
+    if "postgresql" not in _list(env.cluster.get("enabled_cloudwatch_logs_exports")):
+        problems.append("the cluster does not export its postgresql log")
+    retention = (env.db_log_group or {}).get("retention_in_days")
+    if retention != int(env.x["audit_log_retention_days"]):
+        problems.append("%s %s" % (env.names["db_log_group"], "keeps logs %s days" % retention if retention else
+                                   ("keeps logs forever" if env.db_log_group else "does not exist")))
+    if problems:
+        return check(name, FAIL, "; ".join(problems), fix)
+    return check(name, PASS, "log_connections and log_disconnections on; the postgresql log goes to %s, kept %s days" % (
+        env.names["db_log_group"], retention))
+
+
 def find_input_problems(reads, expected):
     problems = []
     if not isinstance(reads, Mapping):
@@ -1211,7 +1338,8 @@ def evaluate(reads, expected):
         + [https_check(env), http_redirect_check(env), target_health_check(env), waf_check(env)]
         + dns_checks(env)
         + [task_hardening_check(env), task_secrets_check(env), secret_host_check(env), execution_role_check(env),
-           db_protection_check(env), monitoring_check(env), alb_protection_check(env)]
+           db_protection_check(env), monitoring_check(env), alb_protection_check(env), audit_bucket_check(env),
+           alb_access_logs_check(env), flow_logs_check(env), db_connection_logging_check(env)]
     )
 
 

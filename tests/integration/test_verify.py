@@ -24,7 +24,7 @@ ENV = "dev"
 PREFIX = f"{ENV}-payment"
 # What moto cannot show: it registers no target. Real AWS shows the same for the first seconds after a deploy.
 RUNTIME_CHECKS = {"alb: target health"}
-CHECK_COUNT = 36
+CHECK_COUNT = 40
 
 
 def verify(emulator, tmp_path, *envs):
