@@ -18,6 +18,7 @@ description:
   - Returns the names the collection gives an environment's resources (C({env}-payment-{resource})), the one place
     they are defined; the roles, inspect, verify and the teardown all ask this filter.
   - C(subnets) lists a name per possible availability zone (8); take the first C(payment_az_count).
+positional: account, region
 options:
   _input:
     description: The environment's name prefix, C(payment_name_prefix) (C({env}-payment)).

@@ -13,7 +13,7 @@ description:
   - Makes the flow log named O(name) (its C(Name) tag) capture O(traffic_type) traffic of the VPC O(resource_id)
     (every subnet and network interface of it) and deliver it to the S3 bucket or folder O(log_destination)
     (CreateFlowLogs), or deletes every flow log of that name with O(state=absent) (DeleteFlowLogs).
-  - AWS cannot modify a flow log: one with another resource, traffic type, destination or aggregation interval is
+  - AWS cannot modify a flow log, so one with another resource, traffic type, destination or aggregation interval is
     deleted and created again. Tags are updated in place (CreateTags/DeleteTags).
   - A no-op when the flow log already matches. Several flow logs of that name are reduced to one.
   - No amazon.aws or community.aws module manages flow logs.
