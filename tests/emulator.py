@@ -119,8 +119,9 @@ def _keep_performance_insights_retention():
 
 def _alb_default_attributes():
     """ELBv2: moto's new application load balancers lack attributes AWS always returns (so elb_application_lb
-    fails with KeyError 'routing_http_drop_invalid_header_fields_enabled') and report cross-zone off, which an
-    ALB never is. Start them with AWS's defaults for those two."""
+    fails with KeyError 'routing_http_drop_invalid_header_fields_enabled', or 'access_logs_s3_enabled' once it is
+    given access log settings) and report cross-zone off, which an ALB never is. Start them with AWS's defaults for
+    those (access logs off until turned on)."""
     from moto.elbv2.models import FakeLoadBalancer
 
     original_init = FakeLoadBalancer.__init__
@@ -130,6 +131,7 @@ def _alb_default_attributes():
         original_init(self, *args, **kwargs)
         if self.type == "application":
             self.attrs.setdefault("routing.http.drop_invalid_header_fields.enabled", "false")
+            self.attrs.setdefault("access_logs.s3.enabled", "false")
             self.attrs["load_balancing.cross_zone.enabled"] = "true"
 
     FakeLoadBalancer.__init__ = init
