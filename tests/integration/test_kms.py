@@ -61,7 +61,8 @@ def test_the_key_encrypts_the_database_its_secret_and_the_logs(platform, aws, en
     [cluster] = aws("rds", env).describe_db_clusters(DBClusterIdentifier=f"{env}-payment-db-cluster")["DBClusters"]
     assert cluster["StorageEncrypted"] and cluster["KmsKeyId"] == arn
     assert aws("secretsmanager", env).describe_secret(SecretId=f"{env}-payment-db-credentials")["KmsKeyId"] == arn
-    for name in (f"/ecs/{env}-payment-service", f"aws-waf-logs-{env}-payment-waf"):
+    for name in (f"/ecs/{env}-payment-service", f"aws-waf-logs-{env}-payment-waf",
+                 f"/aws/rds/cluster/{env}-payment-db-cluster/postgresql"):
         [group] = aws("logs", env).describe_log_groups(logGroupNamePrefix=name)["logGroups"]
         assert group["kmsKeyId"] == arn, name
 
