@@ -148,7 +148,7 @@ def _flow_logs_to_an_s3_folder():
     @functools.wraps(original)
     def create_flow_logs(self, resource_type, resource_ids, traffic_type, deliver_logs_permission_arn,
                          log_destination_type, log_destination, *args, **kwargs):
-        bucket_arn, _, folder = (log_destination or "").partition("/")
+        bucket_arn, dummy, folder = (log_destination or "").partition("/")
         if log_destination_type != "s3" or not folder:
             return original(self, resource_type, resource_ids, traffic_type, deliver_logs_permission_arn,
                             log_destination_type, log_destination, *args, **kwargs)
@@ -861,7 +861,7 @@ def _backup_selections():
         return parts[2], (parts[4] if len(parts) > 4 else None)
 
     def create_backup_selection(self):
-        plan_id, _ = path_ids(self)
+        plan_id, dummy = path_ids(self)
         plan = plan_of(self.backup_backend, plan_id)
         params = json.loads(self.body)
         selection = dict(params["BackupSelection"])
@@ -883,14 +883,14 @@ def _backup_selections():
         return json.dumps({k: v for k, v in selection_of(self)[2].items() if v is not None})
 
     def list_backup_selections(self):
-        plan_id, _ = path_ids(self)
+        plan_id, dummy = path_ids(self)
         return json.dumps({"BackupSelectionsList": [
             {"SelectionId": s["SelectionId"], "SelectionName": s["BackupSelection"]["SelectionName"],
              "BackupPlanId": plan_id, "CreationDate": s["CreationDate"], "IamRoleArn": s["BackupSelection"].get("IamRoleArn")}
             for s in selections(plan_of(self.backup_backend, plan_id)).values()]})
 
     def delete_backup_selection(self):
-        plan_id, selection_id, _ = selection_of(self)
+        plan_id, selection_id, dummy = selection_of(self)
         del selections(self.backup_backend.plans[plan_id])[selection_id]
         return "{}"
 

@@ -21,7 +21,8 @@ version_added: "1.0.0"
 short_description: Check a deployed payment environment from what the read-only AWS modules returned
 description:
   - Evaluates every post-deploy check of one environment (routing, network reachability, ECS, load balancer,
-    DNS, secrets, IAM, the web application firewall, the customer-managed key and the audit trail) from the registered results of the C(payments.platform.verify) role's read tasks.
+    DNS, secrets, IAM, the web application firewall, the customer-managed key and the audit trail) from the registered
+    results of the C(payments.platform.verify) role's read tasks.
     It calls no AWS API itself.
   - Each check has a status. V(pass). V(fail) for a state that is definitely wrong (with the fix in plain words).
     V(warn) for a state AWS legitimately shows for a while after a deploy and that cannot prove the platform works

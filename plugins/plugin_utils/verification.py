@@ -1184,7 +1184,7 @@ def backup_check(env):
         problems.append("no rule of %s backs up into %s for %d days" % (n["backup_plan"], n["backup_vault"], days))
     vaults, problem = env.reads.get("backup_vault")
     vault = (vaults.get("backup_vaults") or [None])[0]
-    keys, _ = env.reads.get("kms_key")
+    keys, dummy = env.reads.get("kms_key")
     key_arn = ((keys.get("kms_keys") or [{}])[0] or {}).get("key_arn")
     if problem or not isinstance(vault, Mapping):
         problems.append("there is no backup vault %s" % n["backup_vault"])
@@ -1205,6 +1205,8 @@ def backup_check(env):
         return check(name, FAIL, "; ".join(problems), fix)
     return check(name, PASS, "%s backs the cluster up daily into %s (%s), kept %d days" % (
         n["backup_plan"], n["backup_vault"], n["kms_alias"], days))
+
+
 def _publishers(policy):
     """The services an SNS topic policy lets sns:Publish, each only with the aws:SourceAccount condition."""
     found = set()
@@ -1270,9 +1272,10 @@ def event_subscription_check(env):
     """The cluster's and the instances' events of the expected categories go to the alert topic."""
     name = "rds: event subscription"
     fix = ("Re-run the deploy (%s): the alerts role subscribes the cluster (%s) and its instances (%s) to the "
-           "categories %s, sent to %s." % (env.deploy, env.names["db_event_subscriptions"]["db-cluster"],
-                                          env.names["db_event_subscriptions"]["db-instance"],
-                                          _join(env.x["alert_event_categories"]), env.names["alert_topic"]))
+           "categories %s, sent to %s." % (
+               env.deploy, env.names["db_event_subscriptions"]["db-cluster"],
+               env.names["db_event_subscriptions"]["db-instance"],
+               _join(env.x["alert_event_categories"]), env.names["alert_topic"]))
     if env.events_problem:
         return _read_failure(name, "the RDS event subscriptions", env.events_problem)
     if env.topic is None or env.cluster is None:
@@ -1291,9 +1294,9 @@ def event_subscription_check(env):
         if found.get("sns_topic_arn") != env.topic.get("topic_arn"):
             problems.append("%s sends to %s" % (subscription_name, found.get("sns_topic_arn")))
         if found.get("source_type") != source_type or sorted(found.get("source_ids_list") or []) != sources[source_type]:
-            problems.append("%s covers %s %s, not %s" % (subscription_name, found.get("source_type"),
-                                                        _join(sorted(found.get("source_ids_list") or [])) or "none",
-                                                        _join(sources[source_type])))
+            problems.append("%s covers %s %s, not %s" % (
+                subscription_name, found.get("source_type"),
+                _join(sorted(found.get("source_ids_list") or [])) or "none", _join(sources[source_type])))
         if missing:
             problems.append("%s leaves out %s" % (subscription_name, _join(missing)))
     if problems:
@@ -1501,8 +1504,9 @@ def flow_logs_check(env):
     good = [fl for fl in env.flow_logs if fl.get("resource_id") == vpc_id and fl.get("traffic_type") == "ALL"
             and fl.get("log_destination_type") == "s3" and fl.get("log_destination") == destination]
     if not good:
-        found = _join(["%s (%s, %s traffic, to %s)" % (fl.get("flow_log_id"), fl.get("resource_id"), fl.get("traffic_type"),
-                                                      fl.get("log_destination")) for fl in env.flow_logs])
+        found = _join(["%s (%s, %s traffic, to %s)" % (
+            fl.get("flow_log_id"), fl.get("resource_id"), fl.get("traffic_type"), fl.get("log_destination"))
+            for fl in env.flow_logs])
         return check(name, FAIL, "no flow log captures all of %s's traffic into %s%s" % (
             vpc_id, destination, "; found %s" % found if found else ""), fix)
     return check(name, PASS, "%s captures all of %s's traffic (every subnet) into %s" % (

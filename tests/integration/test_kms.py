@@ -48,8 +48,9 @@ def test_the_key_policy_grants_exactly_the_services_that_use_it(platform, aws, e
     logs = found["CloudWatchLogsEncryptsTheLogGroups"]
     assert logs["Principal"] == {"Service": f"logs.{region}.amazonaws.com"}
     assert logs["Condition"]["ArnEquals"]["kms:EncryptionContext:aws:logs:arn"] == [
-        f"arn:aws:logs:{region}:{account}:log-group:{name}" for name in (f"/ecs/{env}-payment-service",
-                                                                        f"aws-waf-logs-{env}-payment-waf")]
+        f"arn:aws:logs:{region}:{account}:log-group:{name}"
+        for name in (f"/ecs/{env}-payment-service", f"aws-waf-logs-{env}-payment-waf",
+                     f"/aws/rds/cluster/{env}-payment-db-cluster/postgresql")]
     publish = found["AlarmsAndDatabaseEventsPublishToTheTopic"]
     assert publish["Principal"] == {"Service": ["cloudwatch.amazonaws.com", "events.rds.amazonaws.com"]}
     assert publish["Action"] == ["kms:Decrypt", "kms:GenerateDataKey*"]

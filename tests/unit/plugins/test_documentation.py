@@ -59,4 +59,4 @@ def test_every_description_is_text(path):
 
 def test_a_mapping_in_a_description_is_caught():
     doc = yaml.safe_load("description:\n  - It grants nothing: a reader needs a policy.\n")
-    assert [not is_text(text) for _, text in descriptions(doc)] == [True]
+    assert [not is_text(text) for dummy, text in descriptions(doc)] == [True]

@@ -135,7 +135,7 @@ BAD = {
     "alert address without a domain": ({"payment_alert_emails": ["oncall"]}, "payment_alert_emails",
                                        "name@example.com"),
     "alert address with a space": ({"payment_alert_emails": ["on call@example.com"]}, "payment_alert_emails",
-                                    "name@example.com"),
+                                   "name@example.com"),
     "alert addresses not a list": ({"payment_alert_emails": "oncall@example.com"}, "payment_alert_emails",
                                    "a list of addresses"),
     "VPC too small for an ALB": ({"payment_vpc_cidr": "10.0.0.0/24", "payment_max_count": 1, "payment_min_count": 1,

@@ -219,6 +219,7 @@ def healthy_reads():
             {"parameter_name": "log_disconnections", "parameter_value": "1"}]}]},
     }
 
+
 TOPIC_ARN = "arn:aws:sns:%s:%s:%s-alerts" % (REGION, ACCOUNT, P)
 CATEGORIES = ["failure", "failover", "maintenance", "notification"]
 TOPIC_POLICY = {"Version": "2012-10-17", "Statement": [
@@ -1597,7 +1598,7 @@ def test_audit_bucket_missing_or_unread_account():
     reads["audit_bucket"] = {"buckets": []}
     detail, fix = only_failure(reads, "audit: bucket")
     assert detail == "there is no audit log bucket %s" % AUDIT_BUCKET and "audit_logs role" in fix
-    status, detail, _ = run(healthy_reads(), account_id="")["audit: bucket"]
+    status, detail, dummy = run(healthy_reads(), account_id="")["audit: bucket"]
     assert status == v.FAIL and detail == "the account was not read (the audit bucket's name carries it)"
 
 
@@ -1611,7 +1612,7 @@ def test_audit_bucket_every_problem():
         {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}]
     bucket["bucket_policy"] = {"Policy": json.dumps(policy)}
     bucket["bucket_lifecycle_configuration"] = {"Rules": [{"Status": "Enabled", "Expiration": {"Days": 30}}]}
-    detail, _ = only_failure(reads, "audit: bucket")
+    detail, dummy = only_failure(reads, "audit: bucket")
     assert detail == (
         "%s: its default encryption is off, not SSE-S3 (AES256); public access is not blocked (BlockPublicPolicy off); "
         "its policy admits *, AWS:arn:aws:iam::156460612806:root, Service:delivery.logs.amazonaws.com, not only "
@@ -1624,7 +1625,7 @@ def test_audit_bucket_without_policy_or_lifecycle():
     bucket = reads["audit_bucket"]["buckets"][0]
     bucket["bucket_policy"] = {"Policy": "not json"}
     del bucket["bucket_lifecycle_configuration"]
-    detail, _ = only_failure(reads, "audit: bucket")
+    detail, dummy = only_failure(reads, "audit: bucket")
     assert "its policy admits nobody" in detail and "its objects expire after no days, not 365" in detail
     bucket["bucket_policy"] = {}
     assert "its policy admits nobody" in only_failure(reads, "audit: bucket")[0]
