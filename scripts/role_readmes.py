@@ -173,6 +173,16 @@ EXAMPLES = {
     alerts_topic_arn: "{{ alerts_outputs.topic_arn }}"
     alerts_db_cluster_id: "{{ rds_outputs.cluster_id }}"
     alerts_db_instance_ids: "{{ rds_outputs.instance_ids }}\"""",
+    "audit_logs": """\
+- name: Audit trail (ALB access logs and VPC flow logs)
+  ansible.builtin.include_role:
+    name: payments.platform.audit_logs
+  vars:
+    audit_logs_name_prefix: dev-payment
+    audit_logs_account_id: "{{ preflight_account.id }}"
+    audit_logs_region: eu-west-1
+    audit_logs_vpc_id: "{{ vpc_outputs.vpc_id }}"
+    audit_logs_retention_days: 365\"""",
     "route53": """\
 - name: Private DNS
   ansible.builtin.include_role:

@@ -364,9 +364,12 @@ def leftovers(aws, env):
     left["load balancers"] = [lb for lb in elb.describe_load_balancers()["LoadBalancers"] if lb["LoadBalancerName"].startswith(p)]
     left["target groups"] = [tg for tg in elb.describe_target_groups()["TargetGroups"] if tg["TargetGroupName"].startswith(p)]
     left["iam roles"] = [r for r in aws("iam", env).list_roles()["Roles"] if r["RoleName"].startswith(p)]
-    left["log groups"] = [g for prefix in (f"/ecs/{p}", f"aws-waf-logs-{p}")
+    left["log groups"] = [g for prefix in (f"/ecs/{p}", f"aws-waf-logs-{p}", f"/aws/rds/cluster/{p}-")
                           for g in aws("logs", env).describe_log_groups(logGroupNamePrefix=prefix)["logGroups"]]
     left["web ACLs"] = [a for a in aws("wafv2", env).list_web_acls(Scope="REGIONAL")["WebACLs"] if a["Name"].startswith(p)]
+    left["flow logs"] = ec2.describe_flow_logs(Filters=[{"Name": "tag:Name", "Values": [f"{p}-flow-logs"]}])["FlowLogs"]
+    # The audit bucket's name is global (it carries the account and region): any bucket of the environment's prefix.
+    left["buckets"] = [b for b in aws("s3", env).list_buckets()["Buckets"] if b["Name"].startswith(f"{p}-audit-logs-")]
     left["alarms"] = aws("cloudwatch", env).describe_alarms(AlarmNamePrefix=p)["MetricAlarms"]
     left["sns topics"] = [t for t in aws("sns", env).list_topics()["Topics"] if t["TopicArn"].split(":")[-1].startswith(p)]
     left["rds event subscriptions"] = [s for s in rds.describe_event_subscriptions()["EventSubscriptionsList"]

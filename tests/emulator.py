@@ -61,6 +61,26 @@ def _seed_cluster_parameter_defaults():
                 "IsModifiable": True,
                 "ApplyMethod": "pending-reboot",
             },
+            "log_connections": {
+                "ParameterValue": "0",
+                "Description": "Logs each successful connection.",
+                "Source": "engine-default",
+                "ApplyType": "dynamic",
+                "DataType": "boolean",
+                "AllowedValues": "0,1",
+                "IsModifiable": True,
+                "ApplyMethod": "pending-reboot",
+            },
+            "log_disconnections": {
+                "ParameterValue": "0",
+                "Description": "Logs end of a session, including duration.",
+                "Source": "engine-default",
+                "ApplyType": "dynamic",
+                "DataType": "boolean",
+                "AllowedValues": "0,1",
+                "IsModifiable": True,
+                "ApplyMethod": "pending-reboot",
+            },
         },
     }
     original_init, original_update = DBClusterParameterGroup.__init__, DBClusterParameterGroup.update_cluster_parameters
@@ -99,8 +119,9 @@ def _keep_performance_insights_retention():
 
 def _alb_default_attributes():
     """ELBv2: moto's new application load balancers lack attributes AWS always returns (so elb_application_lb
-    fails with KeyError 'routing_http_drop_invalid_header_fields_enabled') and report cross-zone off, which an
-    ALB never is. Start them with AWS's defaults for those two."""
+    fails with KeyError 'routing_http_drop_invalid_header_fields_enabled', or 'access_logs_s3_enabled' once it is
+    given access log settings) and report cross-zone off, which an ALB never is. Start them with AWS's defaults for
+    those (access logs off until turned on)."""
     from moto.elbv2.models import FakeLoadBalancer
 
     original_init = FakeLoadBalancer.__init__
@@ -110,9 +131,34 @@ def _alb_default_attributes():
         original_init(self, *args, **kwargs)
         if self.type == "application":
             self.attrs.setdefault("routing.http.drop_invalid_header_fields.enabled", "false")
+            self.attrs.setdefault("access_logs.s3.enabled", "false")
             self.attrs["load_balancing.cross_zone.enabled"] = "true"
 
     FakeLoadBalancer.__init__ = init
+
+
+def _flow_logs_to_an_s3_folder():
+    """EC2: moto looks a flow log's whole S3 destination up as a bucket name, so a folder in it
+    (arn:aws:s3:::bucket/folder/, which AWS documents for LogDestination) is refused as a missing bucket. As AWS
+    does: only the bucket must exist; the flow log keeps the destination as given."""
+    from moto.ec2.models.flow_logs import FlowLogsBackend
+
+    original = FlowLogsBackend.create_flow_logs
+
+    @functools.wraps(original)
+    def create_flow_logs(self, resource_type, resource_ids, traffic_type, deliver_logs_permission_arn,
+                         log_destination_type, log_destination, *args, **kwargs):
+        bucket_arn, dummy, folder = (log_destination or "").partition("/")
+        if log_destination_type != "s3" or not folder:
+            return original(self, resource_type, resource_ids, traffic_type, deliver_logs_permission_arn,
+                            log_destination_type, log_destination, *args, **kwargs)
+        created, unsuccessful = original(self, resource_type, resource_ids, traffic_type, deliver_logs_permission_arn,
+                                         log_destination_type, bucket_arn, *args, **kwargs)
+        for flow_log in created:
+            flow_log.log_destination = log_destination
+        return created, unsuccessful
+
+    FlowLogsBackend.create_flow_logs = create_flow_logs
 
 
 def _wafv2_associations():
@@ -815,7 +861,7 @@ def _backup_selections():
         return parts[2], (parts[4] if len(parts) > 4 else None)
 
     def create_backup_selection(self):
-        plan_id, _ = path_ids(self)
+        plan_id, dummy = path_ids(self)
         plan = plan_of(self.backup_backend, plan_id)
         params = json.loads(self.body)
         selection = dict(params["BackupSelection"])
@@ -837,14 +883,14 @@ def _backup_selections():
         return json.dumps({k: v for k, v in selection_of(self)[2].items() if v is not None})
 
     def list_backup_selections(self):
-        plan_id, _ = path_ids(self)
+        plan_id, dummy = path_ids(self)
         return json.dumps({"BackupSelectionsList": [
             {"SelectionId": s["SelectionId"], "SelectionName": s["BackupSelection"]["SelectionName"],
              "BackupPlanId": plan_id, "CreationDate": s["CreationDate"], "IamRoleArn": s["BackupSelection"].get("IamRoleArn")}
             for s in selections(plan_of(self.backup_backend, plan_id)).values()]})
 
     def delete_backup_selection(self):
-        plan_id, selection_id, _ = selection_of(self)
+        plan_id, selection_id, dummy = selection_of(self)
         del selections(self.backup_backend.plans[plan_id])[selection_id]
         return "{}"
 
@@ -952,6 +998,7 @@ PATCHES = [
     _seed_cluster_parameter_defaults,
     _keep_performance_insights_retention,
     _alb_default_attributes,
+    _flow_logs_to_an_s3_folder,
     _wafv2_associations,
     _alb_redirect_defaults,
     _keep_ecs_service_settings,

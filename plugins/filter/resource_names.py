@@ -18,11 +18,18 @@ description:
   - Returns the names the collection gives an environment's resources (C({env}-payment-{resource})), the one place
     they are defined; the roles, inspect, verify and the teardown all ask this filter.
   - C(subnets) lists a name per possible availability zone (8); take the first C(payment_az_count).
+positional: account, region
 options:
   _input:
     description: The environment's name prefix, C(payment_name_prefix) (C({env}-payment)).
     type: str
     required: true
+  account:
+    description: The environment's AWS account ID (C(preflight_account.id)); with O(region), adds C(audit_bucket).
+    type: str
+  region:
+    description: The environment's region; with O(account), adds C(audit_bucket).
+    type: str
 """
 
 EXAMPLES = r"""
@@ -30,6 +37,11 @@ EXAMPLES = r"""
   ansible.builtin.debug:
     msg: "{{ ('dev-payment' | payments.platform.resource_names).db_cluster }}"
   # => dev-payment-db-cluster
+
+- name: The audit log bucket of dev (a global name, so it needs the account and region)
+  ansible.builtin.debug:
+    msg: "{{ ('dev-payment' | payments.platform.resource_names('123456789012', 'eu-west-1')).audit_bucket }}"
+  # => dev-payment-audit-logs-123456789012-eu-west-1
 """
 
 RETURN = r"""
@@ -39,8 +51,9 @@ _value:
       C(load_balancer), C(target_group), C(ecs_cluster), C(task_family), C(ecs_service), C(log_group),
       C(task_execution_role), C(task_execution_policy), C(task_role), C(scaling_policy), C(web_acl),
       C(waf_log_group), C(alert_topic), C(kms_alias) (C(alias/<prefix>)), C(backup_vault), C(backup_plan),
-      C(backup_selection), C(backup_role) (strings);
+      C(backup_selection), C(backup_role), C(flow_log), C(db_log_group) (strings);
       C(log_groups) (every log group of the environment, which the key policy names);
+      C(audit_bucket) (only with O(account) and O(region));
       C(db_instances) (writer first); C(subnets) (lists C(public) and C(private)); C(route_tables) (C(public),
       C(private)); C(security_groups) (C(alb), C(ecs), C(db), C(endpoints)); C(alarms) (by metric);
       C(db_event_subscriptions) (RDS event subscriptions by source type, C(db-cluster) and C(db-instance)).

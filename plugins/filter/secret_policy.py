@@ -21,7 +21,7 @@ description:
     principal whose C(aws:PrincipalArn) is none of the environment's task execution role C(<prefix>-task-execution-role),
     the identity running the deploy (it reads the stored password on every run; an assumed role counts as its role,
     with any path) and O(administrators).
-  - It grants nothing: a reader still needs an IAM policy allowing it.
+  - It grants nothing; a reader still needs an IAM policy allowing it.
 positional: prefix, administrators
 options:
   _input:

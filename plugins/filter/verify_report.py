@@ -21,7 +21,8 @@ version_added: "1.0.0"
 short_description: Check a deployed payment environment from what the read-only AWS modules returned
 description:
   - Evaluates every post-deploy check of one environment (routing, network reachability, ECS, load balancer,
-    DNS, secrets, IAM, the web application firewall and the customer-managed key) from the registered results of the C(payments.platform.verify) role's read tasks.
+    DNS, secrets, IAM, the web application firewall, the customer-managed key and the audit trail) from the registered
+    results of the C(payments.platform.verify) role's read tasks.
     It calls no AWS API itself.
   - Each check has a status. V(pass). V(fail) for a state that is definitely wrong (with the fix in plain words).
     V(warn) for a state AWS legitimately shows for a while after a deploy and that cannot prove the platform works
@@ -61,6 +62,11 @@ options:
         (its C(result.sns_topic) with C(topic_arn)), or empty; C(alarms) M(amazon.aws.cloudwatch_metric_alarm_info) of
         the environment's prefix; C(event_subscriptions) M(payments.platform.rds_event_subscription_info) of the
         database's event subscriptions.
+      - C(audit_bucket) M(amazon.aws.s3_bucket_info) of the audit bucket with C(bucket_facts) C(bucket_encryption),
+        C(public_access_block), C(bucket_policy) and C(bucket_lifecycle_configuration); C(flow_logs)
+        M(payments.platform.ec2_flow_log_info) of the flow log's name; C(db_parameters)
+        M(amazon.aws.rds_cluster_param_group_info) of the cluster parameter group with C(include_parameters=user)
+        (the database's exported log is among C(log_groups)).
       - C(secret) a dict with C(read) (whether the secret the task definition names was looked up) and C(host)
         (its C(host) key, empty when there was no such secret or key).
     type: dict
@@ -80,8 +86,9 @@ options:
         seconds of both instances), C(db_auto_minor_version_upgrade) and C(require_https) (the environment serves only
         HTTPS, on 443 with a TLS 1.2+ policy, port 80 redirecting), C(backup_retention_days) (days a protected
         environment's backup plan keeps each recovery point), C(alert_emails) (addresses the alert topic must
-        have subscribed) and C(alert_event_categories) (RDS event categories the cluster's and instances' subscriptions
-        must send).
+        have subscribed), C(alert_event_categories) (RDS event categories the cluster's and instances' subscriptions
+        must send), C(account_id) (the account, whose ID the audit bucket's global name carries) and
+        C(audit_log_retention_days) (days the audit bucket's objects and the database's exported log are kept).
     type: dict
     required: true
 """

@@ -12,7 +12,7 @@ short_description: Keep an SNS topic encrypted at rest with a given KMS key
 description:
   - Sets the C(KmsMasterKeyId) attribute of the SNS topic O(topic_arn) (SetTopicAttributes), so that SNS encrypts
     the messages it stores with O(kms_key_id); an empty O(kms_key_id) turns the encryption off.
-  - A no-op when the topic already names that key (AWS keeps the key as it was given: an alias stays an alias).
+  - A no-op when the topic already names that key (AWS keeps the key as it was given, so an alias stays an alias).
   - community.aws.sns_topic has no encryption option.
   - Supports check mode and diff mode.
 version_added: 1.3.0

@@ -19,8 +19,12 @@ ALARMS = ("service-cpu-high", "alb-5xx", "target-5xx", "unhealthy-targets", "db-
 DB_INSTANCE_COUNT = 2
 
 
-def resource_names(prefix):
-    """Every resource name of the environment whose names start with `prefix` (`{env}-payment`)."""
+def resource_names(prefix, account=None, region=None):
+    """Every resource name of the environment whose names start with `prefix` (`{env}-payment`).
+
+    With the environment's `account` and `region` also its global names: `audit_bucket` (S3 bucket names are global,
+    so the account and region make it unique; at most 63 characters, which the pre-flight checks).
+    """
     names = {
         "vpc": f"{prefix}-vpc",
         "subnets": {tier: [f"{prefix}-{tier}-{n}" for n in range(1, MAX_AZS + 1)] for tier in ("public", "private")},
@@ -58,9 +62,14 @@ def resource_names(prefix):
         "alert_topic": f"{prefix}-alerts",
         # AWS allows one source type per RDS event subscription: one for the cluster, one for its instances.
         "db_event_subscriptions": {source: f"{prefix}-{source}-events" for source in ("db-cluster", "db-instance")},
+        "flow_log": f"{prefix}-flow-logs",
+        # The log group RDS exports an Aurora PostgreSQL cluster's log to: /aws/rds/cluster/<cluster>/postgresql.
+        "db_log_group": f"/aws/rds/cluster/{prefix}-db-cluster/postgresql",
     }
     # Every log group of the environment: the key policy lets CloudWatch Logs use the key for these alone.
-    names["log_groups"] = [names["log_group"], names["waf_log_group"]]
+    names["log_groups"] = [names["log_group"], names["waf_log_group"], names["db_log_group"]]
+    if account and region:
+        names["audit_bucket"] = f"{prefix}-audit-logs-{account}-{region}"
     return names
 
 

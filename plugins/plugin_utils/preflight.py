@@ -240,6 +240,28 @@ def check_audit_log_retention(settings):
     return None
 
 
+# S3 bucket names: 3 to 63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit
+# (Amazon S3 User Guide, "General purpose bucket naming rules"). An account ID is always 12 digits.
+S3_BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+ACCOUNT_ID_SAMPLE = "123456789012"
+
+
+def check_audit_bucket_name(settings):
+    prefix, region = settings["payment_name_prefix"], settings["payment_aws_region"]
+    if not isinstance(prefix, str) or not isinstance(region, str):
+        return None  # the other rules name what is wrong with them
+    name = naming.resource_names(prefix, ACCOUNT_ID_SAMPLE, region)["audit_bucket"]
+    if not S3_BUCKET_NAME.match(name):
+        room = 63 - (len(name) - len(prefix))
+        return _problem("payment_name_prefix", prefix,
+                        f"the audit log bucket's name {name.replace(ACCOUNT_ID_SAMPLE, '<account>')} must be 3 to 63 "
+                        "lowercase letters, digits, dots and hyphens (S3 bucket naming rules; the account ID and "
+                        "region are part of it, since S3 names are global).",
+                        f"use a lowercase prefix of at most {room} characters, e.g. the default "
+                        "'{{ payment_environment }}-payment'.")
+    return None
+
+
 def check_waf_rate_limit(settings):
     # WAFv2 RateBasedStatement Limit, from botocore's service model (the API reference gives the same range).
     shape = _session().get_service_model("wafv2").shape_for("RateLimit").metadata
@@ -464,7 +486,7 @@ def check_subnet_room(settings):
 
 RULES = (
     check_region, check_az_count, check_cpu_threshold, check_task_counts, check_task_size, check_log_retention,
-    check_audit_log_retention, check_waf_rate_limit, check_backup_retention,
+    check_audit_log_retention, check_audit_bucket_name, check_waf_rate_limit, check_backup_retention,
     check_container_port, check_db_port, check_db_name, check_db_username, check_image_tag, check_repository_name,
     check_container_name, check_health_check, check_certificate, check_tags, check_forward_paths, check_rollout_timeout,
     check_monitoring_interval, check_protected, check_alert_emails, check_subnet_room,

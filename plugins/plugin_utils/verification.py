@@ -18,7 +18,7 @@ import re
 from collections.abc import Mapping
 from datetime import datetime, timezone
 
-from ansible_collections.payments.platform.plugins.plugin_utils import kms, naming, waf
+from ansible_collections.payments.platform.plugins.plugin_utils import audit, kms, naming, waf
 from ansible_collections.payments.platform.plugins.plugin_utils.reachability import (
     analyse,
     internet_gateway_route,
@@ -43,7 +43,7 @@ REQUIRED_EXPECTED = (
     "db_port", "min_count", "max_count", "cpu_threshold", "forward_paths", "endpoint_services",
     "allowed_wildcard_actions", "flows", "deploy_command", "rollout_timeout", "waf_rate_limit", "now", "protected",
     "db_monitoring_interval", "db_auto_minor_version_upgrade", "require_https", "backup_retention_days", "alert_emails",
-    "alert_event_categories",
+    "alert_event_categories", "account_id", "audit_log_retention_days",
 )
 # The services that publish to the alert topic: CloudWatch alarms and RDS event notifications.
 ALERT_PUBLISHERS = ("cloudwatch.amazonaws.com", "events.rds.amazonaws.com")
@@ -199,6 +199,20 @@ class Environment:
         events, self.events_problem = self.reads.get("event_subscriptions")
         self.event_subscriptions = {e.get("cust_subscription_id"): e for e in events.get("subscriptions") or []
                                     if isinstance(e, Mapping)}
+        # The audit trail: its bucket (a global name, with the account), the VPC's flow log, the DB's connection log.
+        self.audit_bucket_name = naming.resource_names(
+            expected["name_prefix"], expected["account_id"], expected["region"]).get("audit_bucket")
+        buckets, self.audit_bucket_problem = self.reads.get("audit_bucket")
+        self.audit_bucket = _first(buckets.get("buckets"), "name", self.audit_bucket_name)
+        if self.audit_bucket_name is None:
+            self.audit_bucket_problem = "the account was not read (the audit bucket's name carries it)"
+        elif self.audit_bucket is None and self.audit_bucket_problem is None:
+            self.audit_bucket_problem = "there is no audit log bucket %s" % self.audit_bucket_name
+        flow_logs, self.flow_logs_problem = self.reads.get("flow_logs")
+        self.flow_logs = flow_logs.get("flow_logs") or []
+        groups, self.db_parameters_problem = self.reads.get("db_parameters")
+        group = (groups.get("db_cluster_parameter_groups") or [{}])[0]
+        self.db_parameters = {p.get("parameter_name"): p.get("parameter_value") for p in group.get("db_parameters") or []}
 
     def _tier(self, tier):
         """The tier's subnets in AZ order (the order of their names)."""
@@ -1170,7 +1184,7 @@ def backup_check(env):
         problems.append("no rule of %s backs up into %s for %d days" % (n["backup_plan"], n["backup_vault"], days))
     vaults, problem = env.reads.get("backup_vault")
     vault = (vaults.get("backup_vaults") or [None])[0]
-    keys, _ = env.reads.get("kms_key")
+    keys, dummy = env.reads.get("kms_key")
     key_arn = ((keys.get("kms_keys") or [{}])[0] or {}).get("key_arn")
     if problem or not isinstance(vault, Mapping):
         problems.append("there is no backup vault %s" % n["backup_vault"])
@@ -1191,6 +1205,8 @@ def backup_check(env):
         return check(name, FAIL, "; ".join(problems), fix)
     return check(name, PASS, "%s backs the cluster up daily into %s (%s), kept %d days" % (
         n["backup_plan"], n["backup_vault"], n["kms_alias"], days))
+
+
 def _publishers(policy):
     """The services an SNS topic policy lets sns:Publish, each only with the aws:SourceAccount condition."""
     found = set()
@@ -1256,9 +1272,10 @@ def event_subscription_check(env):
     """The cluster's and the instances' events of the expected categories go to the alert topic."""
     name = "rds: event subscription"
     fix = ("Re-run the deploy (%s): the alerts role subscribes the cluster (%s) and its instances (%s) to the "
-           "categories %s, sent to %s." % (env.deploy, env.names["db_event_subscriptions"]["db-cluster"],
-                                          env.names["db_event_subscriptions"]["db-instance"],
-                                          _join(env.x["alert_event_categories"]), env.names["alert_topic"]))
+           "categories %s, sent to %s." % (
+               env.deploy, env.names["db_event_subscriptions"]["db-cluster"],
+               env.names["db_event_subscriptions"]["db-instance"],
+               _join(env.x["alert_event_categories"]), env.names["alert_topic"]))
     if env.events_problem:
         return _read_failure(name, "the RDS event subscriptions", env.events_problem)
     if env.topic is None or env.cluster is None:
@@ -1277,9 +1294,9 @@ def event_subscription_check(env):
         if found.get("sns_topic_arn") != env.topic.get("topic_arn"):
             problems.append("%s sends to %s" % (subscription_name, found.get("sns_topic_arn")))
         if found.get("source_type") != source_type or sorted(found.get("source_ids_list") or []) != sources[source_type]:
-            problems.append("%s covers %s %s, not %s" % (subscription_name, found.get("source_type"),
-                                                        _join(sorted(found.get("source_ids_list") or [])) or "none",
-                                                        _join(sources[source_type])))
+            problems.append("%s covers %s %s, not %s" % (
+                subscription_name, found.get("source_type"),
+                _join(sorted(found.get("source_ids_list") or [])) or "none", _join(sources[source_type])))
         if missing:
             problems.append("%s leaves out %s" % (subscription_name, _join(missing)))
     if problems:
@@ -1410,6 +1427,119 @@ def task_hardening_check(env):
 
 # ---- all together -------------------------------------------------------------------------------------------
 
+def _audit_fix(env, what):
+    return ("Re-run the deploy (%s): the audit_logs role %s (payment_audit_log_retention_days is %s)." % (
+        env.deploy, what, env.x["audit_log_retention_days"]))
+
+
+def _bucket_problems(env, bucket):
+    problems = []
+    rules = ((bucket.get("bucket_encryption") or {}).get("ServerSideEncryptionConfiguration") or {}).get("Rules") or []
+    algorithms = [(r.get("ApplyServerSideEncryptionByDefault") or {}).get("SSEAlgorithm") for r in rules]
+    # ALB access logs support SSE-S3 only: a KMS key would stop their delivery.
+    if algorithms != ["AES256"]:
+        problems.append("its default encryption is %s, not SSE-S3 (AES256)" % (_join(map(str, algorithms)) or "off"))
+    block = (bucket.get("public_access_block") or {}).get("PublicAccessBlockConfiguration") or {}
+    off = [key for key in ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
+           if block.get(key) is not True]
+    if off:
+        problems.append("public access is not blocked (%s off)" % _join(off))
+    policy_text = (bucket.get("bucket_policy") or {}).get("Policy")
+    try:
+        policy = json.loads(policy_text) if policy_text else {}
+    except ValueError:
+        policy = {}
+    wanted = audit.allowed_principals(audit.bucket_policy(env.audit_bucket_name, env.x["account_id"], env.x["region"]))
+    allowed = audit.allowed_principals(policy)
+    if allowed != wanted:
+        problems.append("its policy admits %s, not only %s" % (_join(allowed) or "nobody", _join(wanted)))
+    if not any(st.get("Effect") == "Deny" and ((st.get("Condition") or {}).get("Bool") or {}).get("aws:SecureTransport")
+               in ("false", False) for st in policy.get("Statement") or []):
+        problems.append("its policy does not deny requests without TLS")
+    days = [((r.get("Expiration") or {}).get("Days")) for r in (bucket.get("bucket_lifecycle_configuration") or {}).get(
+        "Rules") or [] if r.get("Status") == "Enabled"]
+    if days != [int(env.x["audit_log_retention_days"])]:
+        problems.append("its objects expire after %s days, not %s" % (
+            _join(map(str, days)) or "no", env.x["audit_log_retention_days"]))
+    return problems
+
+
+def audit_bucket_check(env):
+    """The audit log bucket: SSE-S3, no public access, only the delivering services may write, expiry = retention."""
+    name = "audit: bucket"
+    fix = _audit_fix(env, "creates %s encrypted (SSE-S3), with public access blocked, the policy admitting only the "
+                          "delivering services and the lifecycle expiring logs after the retention" % env.audit_bucket_name)
+    if env.audit_bucket is None:
+        return check(name, FAIL, env.audit_bucket_problem, fix)
+    problems = _bucket_problems(env, env.audit_bucket)
+    if problems:
+        return check(name, FAIL, "%s: %s" % (env.audit_bucket_name, "; ".join(problems)), fix)
+    return check(name, PASS, "%s: SSE-S3, public access blocked, written only by %s, logs expire after %s days" % (
+        env.audit_bucket_name, _join(audit.allowed_principals(json.loads(env.audit_bucket["bucket_policy"]["Policy"]))),
+        env.x["audit_log_retention_days"]))
+
+
+def alb_access_logs_check(env):
+    name = "alb: access logs"
+    fix = ("Re-run the deploy (%s): the alb role turns access logs on into %s (prefix %s/), after the audit_logs role "
+           "has created the bucket and its policy." % (env.deploy, env.audit_bucket_name, audit.ALB_PREFIX))
+    if env.lb is None:
+        return check(name, FAIL, env.lb_problem, fix)
+    if "access_logs_s3_enabled" not in env.lb:
+        return check(name, FAIL, "the load balancer's attributes were not read", fix)
+    live = (_flag(env.lb["access_logs_s3_enabled"]), env.lb.get("access_logs_s3_bucket"), env.lb.get("access_logs_s3_prefix"))
+    if live != (True, env.audit_bucket_name, audit.ALB_PREFIX):
+        return check(name, FAIL, "access logs are %s" % (
+            "off" if not live[0] else "written to %s/%s" % (live[1], live[2])), fix)
+    return check(name, PASS, "access logs go to s3://%s/%s/" % live[1:])
+
+
+def flow_logs_check(env):
+    name = "vpc: flow logs"
+    destination = "arn:aws:s3:::%s/%s/" % (env.audit_bucket_name, audit.FLOW_PREFIX)
+    fix = _audit_fix(env, "creates the flow log %s of all the VPC's traffic into %s" % (env.names["flow_log"], destination))
+    if env.flow_logs_problem:
+        return _read_failure(name, "the flow logs", env.flow_logs_problem)
+    vpc_id = env.vpc.get("id")
+    good = [fl for fl in env.flow_logs if fl.get("resource_id") == vpc_id and fl.get("traffic_type") == "ALL"
+            and fl.get("log_destination_type") == "s3" and fl.get("log_destination") == destination]
+    if not good:
+        found = _join(["%s (%s, %s traffic, to %s)" % (
+            fl.get("flow_log_id"), fl.get("resource_id"), fl.get("traffic_type"), fl.get("log_destination"))
+            for fl in env.flow_logs])
+        return check(name, FAIL, "no flow log captures all of %s's traffic into %s%s" % (
+            vpc_id, destination, "; found %s" % found if found else ""), fix)
+    return check(name, PASS, "%s captures all of %s's traffic (every subnet) into %s" % (
+        good[0].get("flow_log_id"), vpc_id, destination))
+
+
+def db_connection_logging_check(env):
+    name = "rds: connection logging"
+    fix = ("Re-run the deploy (%s): the rds role sets log_connections and log_disconnections to 1 in %s, exports the "
+           "postgresql log and keeps %s payment_audit_log_retention_days (%s)." % (
+               env.deploy, env.names["db_parameter_group"], env.names["db_log_group"], env.x["audit_log_retention_days"]))
+    if env.db_parameters_problem:
+        return _read_failure(name, "the cluster parameter group", env.db_parameters_problem)
+    groups, groups_problem = _log_groups(env)
+    if groups_problem:
+        return _read_failure(name, "the log groups", groups_problem)
+    if env.cluster is None:
+        return check(name, FAIL, env.cluster_problem, fix)
+    db_log_group = groups.get(env.names["db_log_group"])
+    problems = ["%s is %s" % (p, env.db_parameters.get(p) or "unset") for p in ("log_connections", "log_disconnections")
+                if str(env.db_parameters.get(p)) != "1"]
+    if "postgresql" not in _list(env.cluster.get("enabled_cloudwatch_logs_exports")):
+        problems.append("the cluster does not export its postgresql log")
+    retention = (db_log_group or {}).get("retention_in_days")
+    if retention != int(env.x["audit_log_retention_days"]):
+        problems.append("%s %s" % (env.names["db_log_group"], "keeps logs %s days" % retention if retention else
+                                   ("keeps logs forever" if db_log_group else "does not exist")))
+    if problems:
+        return check(name, FAIL, "; ".join(problems), fix)
+    return check(name, PASS, "log_connections and log_disconnections on; the postgresql log goes to %s, kept %s days" % (
+        env.names["db_log_group"], retention))
+
+
 def find_input_problems(reads, expected):
     problems = []
     if not isinstance(reads, Mapping):
@@ -1440,7 +1570,8 @@ def evaluate(reads, expected):
         + dns_checks(env)
         + [task_hardening_check(env), task_secrets_check(env), secret_host_check(env), execution_role_check(env),
            db_protection_check(env), monitoring_check(env), alb_protection_check(env), kms_check(env),
-           backup_check(env), alert_topic_check(env), event_subscription_check(env)]
+           backup_check(env), alert_topic_check(env), event_subscription_check(env), audit_bucket_check(env),
+           alb_access_logs_check(env), flow_logs_check(env), db_connection_logging_check(env)]
     )
 
 

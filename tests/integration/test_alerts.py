@@ -44,14 +44,14 @@ def test_the_alert_topic_is_encrypted_and_only_this_accounts_alarms_and_rds_publ
 
 @pytest.mark.parametrize("env", ENVS)
 def test_the_inventorys_addresses_are_subscribed(platform, aws, env):
-    sns, arn, _ = topic_of(aws, env)
+    sns, arn, dummy = topic_of(aws, env)
     subscriptions = sns.list_subscriptions_by_topic(TopicArn=arn)["Subscriptions"]
     assert sorted((s["Protocol"], s["Endpoint"]) for s in subscriptions) == [("email", a) for a in RECIPIENTS[env]]
 
 
 @pytest.mark.parametrize("env", ENVS)
 def test_every_alarm_notifies_the_topic_when_it_fires_and_recovers(platform, aws, env):
-    _, arn, _ = topic_of(aws, env)
+    dummy, arn, dummy = topic_of(aws, env)
     alarms = aws("cloudwatch", env).describe_alarms(AlarmNamePrefix=f"{env}-payment-")["MetricAlarms"]
     assert sorted(a["AlarmName"] for a in alarms) == sorted(f"{env}-payment-{alarm}" for alarm in ALARMS)
     for alarm in alarms:
@@ -60,7 +60,7 @@ def test_every_alarm_notifies_the_topic_when_it_fires_and_recovers(platform, aws
 
 @pytest.mark.parametrize("env", ENVS)
 def test_the_clusters_and_instances_events_go_to_the_topic(platform, aws, env):
-    _, arn, _ = topic_of(aws, env)
+    dummy, arn, dummy = topic_of(aws, env)
     rds = aws("rds", env)
     found = {s["CustSubscriptionId"]: s for s in rds.describe_event_subscriptions()["EventSubscriptionsList"]
              if s["CustSubscriptionId"].startswith(f"{env}-payment")}

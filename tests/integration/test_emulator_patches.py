@@ -319,3 +319,41 @@ def test_an_rds_event_subscription_changes_in_place_as_aws_documents(aws, emulat
             rds.modify_event_subscription(SubscriptionName="missing", Enabled=True)
     finally:
         rds.delete_event_subscription(SubscriptionName="patch-events")
+
+
+def test_a_flow_log_may_deliver_to_a_folder_of_an_existing_bucket_only(aws):
+    ec2, s3 = aws("ec2", region=REGION), aws("s3", region=REGION)
+    vpc = ec2.create_vpc(CidrBlock="10.78.0.0/16")["Vpc"]["VpcId"]
+    s3.create_bucket(Bucket="patch-flow-logs", CreateBucketConfiguration={"LocationConstraint": REGION})
+    try:
+        created = ec2.create_flow_logs(ResourceIds=[vpc], ResourceType="VPC", TrafficType="ALL", LogDestinationType="s3",
+                                       LogDestination="arn:aws:s3:::patch-flow-logs/flow/")
+        assert created["Unsuccessful"] == []
+        (flow_log,) = ec2.describe_flow_logs(FlowLogIds=created["FlowLogIds"])["FlowLogs"]
+        assert flow_log["LogDestination"] == "arn:aws:s3:::patch-flow-logs/flow/"
+        refused = ec2.create_flow_logs(ResourceIds=[vpc], ResourceType="VPC", TrafficType="ALL",
+                                       LogDestinationType="s3", LogDestination="arn:aws:s3:::no-such-bucket/flow/")
+        assert refused["FlowLogIds"] == [] and len(refused["Unsuccessful"]) == 1
+    finally:
+        ec2.delete_flow_logs(FlowLogIds=created["FlowLogIds"])
+        s3.delete_bucket(Bucket="patch-flow-logs")
+        ec2.delete_vpc(VpcId=vpc)
+
+
+def test_a_new_load_balancer_has_the_attributes_aws_always_returns(aws):
+    ec2, elb = aws("ec2", region=REGION), aws("elbv2", region=REGION)
+    vpc = ec2.create_vpc(CidrBlock="10.79.0.0/16")["Vpc"]["VpcId"]
+    zones = [z["ZoneName"] for z in ec2.describe_availability_zones()["AvailabilityZones"]][:2]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.79.{n}.0/24", AvailabilityZone=zone)["Subnet"]["SubnetId"]
+               for n, zone in enumerate(zones)]
+    alb = elb.create_load_balancer(Name="patch-attributes", Subnets=subnets)["LoadBalancers"][0]["LoadBalancerArn"]
+    try:
+        attributes = {a["Key"]: a["Value"] for a in elb.describe_load_balancer_attributes(LoadBalancerArn=alb)["Attributes"]}
+        assert attributes["access_logs.s3.enabled"] == "false", "off until turned on"
+        assert attributes["routing.http.drop_invalid_header_fields.enabled"] == "false"
+        assert attributes["load_balancing.cross_zone.enabled"] == "true"
+    finally:
+        elb.delete_load_balancer(LoadBalancerArn=alb)
+        for subnet in subnets:
+            ec2.delete_subnet(SubnetId=subnet)
+        ec2.delete_vpc(VpcId=vpc)

@@ -48,8 +48,9 @@ def test_the_key_policy_grants_exactly_the_services_that_use_it(platform, aws, e
     logs = found["CloudWatchLogsEncryptsTheLogGroups"]
     assert logs["Principal"] == {"Service": f"logs.{region}.amazonaws.com"}
     assert logs["Condition"]["ArnEquals"]["kms:EncryptionContext:aws:logs:arn"] == [
-        f"arn:aws:logs:{region}:{account}:log-group:{name}" for name in (f"/ecs/{env}-payment-service",
-                                                                        f"aws-waf-logs-{env}-payment-waf")]
+        f"arn:aws:logs:{region}:{account}:log-group:{name}"
+        for name in (f"/ecs/{env}-payment-service", f"aws-waf-logs-{env}-payment-waf",
+                     f"/aws/rds/cluster/{env}-payment-db-cluster/postgresql")]
     publish = found["AlarmsAndDatabaseEventsPublishToTheTopic"]
     assert publish["Principal"] == {"Service": ["cloudwatch.amazonaws.com", "events.rds.amazonaws.com"]}
     assert publish["Action"] == ["kms:Decrypt", "kms:GenerateDataKey*"]
@@ -61,7 +62,8 @@ def test_the_key_encrypts_the_database_its_secret_and_the_logs(platform, aws, en
     [cluster] = aws("rds", env).describe_db_clusters(DBClusterIdentifier=f"{env}-payment-db-cluster")["DBClusters"]
     assert cluster["StorageEncrypted"] and cluster["KmsKeyId"] == arn
     assert aws("secretsmanager", env).describe_secret(SecretId=f"{env}-payment-db-credentials")["KmsKeyId"] == arn
-    for name in (f"/ecs/{env}-payment-service", f"aws-waf-logs-{env}-payment-waf"):
+    for name in (f"/ecs/{env}-payment-service", f"aws-waf-logs-{env}-payment-waf",
+                 f"/aws/rds/cluster/{env}-payment-db-cluster/postgresql"):
         [group] = aws("logs", env).describe_log_groups(logGroupNamePrefix=name)["logGroups"]
         assert group["kmsKeyId"] == arn, name
 

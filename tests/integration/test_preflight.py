@@ -43,6 +43,7 @@ BAD_INPUTS = {
     "audit logs kept less than 90 days": ({"payment_audit_log_retention_days": 60}, "payment_audit_log_retention_days"),
     "WAF rate limit below AWS's": ({"payment_waf_rate_limit": 5}, "payment_waf_rate_limit"),
     "backups kept no day": ({"payment_backup_retention_days": 0}, "payment_backup_retention_days"),
+    "audit bucket name S3 refuses": ({"payment_name_prefix": "dev-payment-" + "x" * 18}, "payment_name_prefix"),
     "database name with a dash": ({"payment_db_name": "pay-ments"}, "payment_db_name"),
     "database name PostgreSQL reserves": ({"payment_db_name": "select"}, "payment_db_name"),
     "user name RDS reserves": ({"payment_db_username": "rdsadmin"}, "payment_db_username"),

@@ -281,6 +281,8 @@ def test_iam_roles_are_least_privilege(service_tier, aws, env):
         "logs:CreateLogStream": [log_group],
         "logs:PutLogEvents": [log_group],
         "secretsmanager:GetSecretValue": [secret_arn(aws, env)],
+        # The secret is encrypted with the environment's key (decrypted only through Secrets Manager: test_kms.py).
+        "kms:Decrypt": [aws("kms", env).describe_key(KeyId=f"alias/{env}-payment")["KeyMetadata"]["Arn"]],
     }
 
 

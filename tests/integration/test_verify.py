@@ -24,7 +24,7 @@ ENV = "dev"
 PREFIX = f"{ENV}-payment"
 # What moto cannot show: it registers no target. Real AWS shows the same for the first seconds after a deploy.
 RUNTIME_CHECKS = {"alb: target health"}
-CHECK_COUNT = 40
+CHECK_COUNT = 44
 
 
 def verify(emulator, tmp_path, *envs):
@@ -261,6 +261,46 @@ def weaken_tls_policy(aws):
     return lambda: elbv2.modify_listener(ListenerArn=https["ListenerArn"], SslPolicy=https["SslPolicy"])
 
 
+def delete_the_flow_log(aws):
+    ec2 = aws("ec2", ENV)
+    [flow_log] = ec2.describe_flow_logs(Filters=[{"Name": "tag:Name", "Values": [f"{PREFIX}-flow-logs"]}])["FlowLogs"]
+    ec2.delete_flow_logs(FlowLogIds=[flow_log["FlowLogId"]])
+    return lambda: ec2.create_flow_logs(
+        ResourceIds=[flow_log["ResourceId"]], ResourceType="VPC", TrafficType=flow_log["TrafficType"],
+        LogDestinationType="s3", LogDestination=flow_log["LogDestination"],
+        TagSpecifications=[{"ResourceType": "vpc-flow-log", "Tags": flow_log["Tags"]}])
+
+
+def turn_off_access_logs(aws):
+    elbv2 = aws("elbv2", ENV)
+    arn = elbv2.describe_load_balancers(Names=[f"{PREFIX}-alb"])["LoadBalancers"][0]["LoadBalancerArn"]
+
+    def put(value):
+        elbv2.modify_load_balancer_attributes(LoadBalancerArn=arn, Attributes=[{"Key": "access_logs.s3.enabled", "Value": value}])
+
+    put("false")
+    return lambda: put("true")
+
+
+def unblock_public_access(aws):
+    s3 = aws("s3", ENV)
+    bucket = next(b["Name"] for b in s3.list_buckets()["Buckets"] if b["Name"].startswith(f"{PREFIX}-audit-logs-"))
+    block = s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
+    s3.delete_public_access_block(Bucket=bucket)
+    return lambda: s3.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration=block)
+
+
+def stop_logging_connections(aws):
+    rds = aws("rds", ENV)
+
+    def put(value):
+        rds.modify_db_cluster_parameter_group(DBClusterParameterGroupName=f"{PREFIX}-db-params", Parameters=[
+            {"ParameterName": "log_connections", "ParameterValue": value, "ApplyMethod": "pending-reboot"}])
+
+    put("0")
+    return lambda: put("1")
+
+
 @dataclass
 class Breakage:
     make: Callable
@@ -300,6 +340,10 @@ BREAKAGES = {
     "TLS policy allowing TLS 1.0": Breakage(weaken_tls_policy, "alb: https",
                                             "uses ELBSecurityPolicy-2016-08, which allows TLSv1, TLSv1.1, TLSv1.2",
                                             "staging"),
+    "flow log deleted": Breakage(delete_the_flow_log, "vpc: flow logs", "no flow log captures all of"),
+    "access logs turned off": Breakage(turn_off_access_logs, "alb: access logs", "access logs are off"),
+    "audit bucket's public access unblocked": Breakage(unblock_public_access, "audit: bucket", "public access is not blocked"),
+    "connections no longer logged": Breakage(stop_logging_connections, "rds: connection logging", "log_connections is 0"),
 }
 
 

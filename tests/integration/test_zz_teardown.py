@@ -25,8 +25,8 @@ COMPLETE = {
     "vpcs": 1, "subnets": 6, "security groups": 4, "endpoints": 5, "internet gateways": 1, "route tables": 2,
     "db clusters": 1, "db instances": 2, "db subnet groups": 1, "db parameter groups": 1, "secrets": 1,
     "ecs clusters": 1, "task definitions": 1, "load balancers": 1, "target groups": 1, "iam roles": 3,
-    "log groups": 2, "web ACLs": 1, "alarms": 5, "scalable targets": 1, "hosted zones": 1, "kms keys": 1,
-    "sns topics": 1, "rds event subscriptions": 2,
+    "log groups": 3, "web ACLs": 1, "alarms": 5, "scalable targets": 1, "hosted zones": 1, "kms keys": 1,
+    "sns topics": 1, "rds event subscriptions": 2, "flow logs": 1, "buckets": 1,
 }
 
 
@@ -181,7 +181,23 @@ def test_a_protected_environment_deploys_again_after_its_teardown(emulator, aws)
     [cluster] = aws("rds", "prod").describe_db_clusters(DBClusterIdentifier="prod-payment-db-cluster")["DBClusters"]
     assert cluster["DeletionProtection"] is True
 
-    run = run_playbook("playbooks/teardown.yml", "prod", extra_vars={
-        "payment_teardown_confirm": "prod", "payment_teardown_protected": "prod"})
+    # With payment_teardown_keep_audit_logs the audit trail outlives the environment: the bucket (with its logs) and
+    # the database's exported log group stay (with the key that encrypts it: prod's is kept anyway), and the summary
+    # lists the bucket as kept.
+    confirm = {"payment_teardown_confirm": "prod", "payment_teardown_protected": "prod"}
+    run = run_playbook("playbooks/teardown.yml", "prod", extra_vars=dict(confirm, payment_teardown_keep_audit_logs=True))
+    assert not run.failed, run.output[-4000:]
+    left = leftovers(aws, "prod")
+    [bucket] = left.pop("buckets")
+    assert bucket["Name"].startswith("prod-payment-audit-logs-") and bucket["Name"].endswith("-us-east-1")
+    assert [g["logGroupName"] for g in left.pop("log groups")] == ["/aws/rds/cluster/prod-payment-db-cluster/postgresql"]
+    assert set(left) <= {"db snapshots", "secrets", "kms keys"} and "flow logs" not in left, left
+    summary = run.output.split("SUMMARY *", 1)[1]
+    assert f"Audit log bucket (payment_teardown_keep_audit_logs): {bucket['Name']}" in summary
+    assert ("Database log group (payment_teardown_keep_audit_logs): /aws/rds/cluster/prod-payment-db-cluster/postgresql,"
+            " encrypted with alias/prod-payment") in summary
+
+    # Without the switch the next teardown takes them too.
+    run = run_playbook("playbooks/teardown.yml", "prod", extra_vars=confirm)
     assert not run.failed, run.output[-4000:]
     assert snapshot in protected_leftovers(aws)

@@ -35,10 +35,19 @@ def test_the_contracts_names():
     assert dev["kms_alias"] == "alias/dev-payment"
     assert (dev["backup_vault"], dev["backup_plan"], dev["backup_selection"], dev["backup_role"]) == (
         "dev-payment-backup-vault", "dev-payment-backup-plan", "dev-payment-db-cluster", "dev-payment-backup-role")
-    assert dev["log_groups"] == [dev["log_group"], dev["waf_log_group"]]
+    assert dev["log_groups"] == [dev["log_group"], dev["waf_log_group"], dev["db_log_group"]]
     assert dev["alert_topic"] == "dev-payment-alerts"
     assert dev["db_event_subscriptions"] == {"db-cluster": "dev-payment-db-cluster-events",
                                              "db-instance": "dev-payment-db-instance-events"}
+    assert dev["flow_log"] == "dev-payment-flow-logs"
+    assert dev["db_log_group"] == "/aws/rds/cluster/dev-payment-db-cluster/postgresql"
+    assert "audit_bucket" not in dev  # a global name: only with the account and region
+
+
+def test_the_audit_bucket_is_named_by_account_and_region():
+    staging = names("staging-payment", "123456789012", "us-west-2")
+    assert staging["audit_bucket"] == "staging-payment-audit-logs-123456789012-us-west-2"
+    assert len(staging["audit_bucket"]) <= 63
 
 
 def test_every_name_starts_with_the_prefix():
@@ -47,6 +56,8 @@ def test_every_name_starts_with_the_prefix():
             return [leaf for item in value.values() for leaf in leaves(item)]
         return [leaf for item in value for leaf in leaves(item)] if isinstance(value, list) else [value]
 
-    # AWS fixes the start of three: /ecs/ by convention, aws-waf-logs- for WAF's log groups, alias/ for a key's alias.
-    assert all((name.removeprefix("/ecs/").removeprefix("aws-waf-logs-").removeprefix("alias/") + "-").startswith("prod-payment-")
-               for name in leaves(names("prod-payment")))
+    # AWS fixes the start of four: /ecs/ by convention, aws-waf-logs- for WAF's log groups, alias/ for a key's alias
+    # and /aws/rds/cluster/ for the log group RDS exports the database's log to.
+    assert all((name.removeprefix("/ecs/").removeprefix("aws-waf-logs-").removeprefix("alias/")
+                .removeprefix("/aws/rds/cluster/") + "-").startswith("prod-payment-")
+               for name in leaves(names("prod-payment", "123456789012", "us-east-1")))

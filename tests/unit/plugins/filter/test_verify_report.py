@@ -30,7 +30,7 @@ def test_not_deployed_environment():
                                       "allowed_wildcard_actions", "flows", "rollout_timeout", "waf_rate_limit",
                                       "now", "protected", "db_monitoring_interval", "db_auto_minor_version_upgrade",
                                       "require_https", "backup_retention_days", "alert_emails",
-                                      "alert_event_categories")}
+                                      "alert_event_categories", "account_id", "audit_log_retention_days")}
     expected.update(name_prefix="prod-payment", environment="prod", region="us-east-1",
                     deploy_command="ansible-playbook site.yml -i inventories/prod")
     report = verify_report({"vpc": {"vpcs": []}}, expected)

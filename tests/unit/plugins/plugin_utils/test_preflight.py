@@ -78,6 +78,10 @@ BAD = {
     "audit retention not a number": ({"payment_audit_log_retention_days": "a year"}, "payment_audit_log_retention_days",
                                      "at least 90"),
     "backups kept no day": ({"payment_backup_retention_days": 0}, "payment_backup_retention_days", "at least 1"),
+    "audit bucket name too long": ({"payment_name_prefix": "dev-payment-" + "x" * 18}, "payment_name_prefix",
+                                   "must be 3 to 63 lowercase letters"),
+    "audit bucket name in upper case": ({"payment_name_prefix": "Dev-payment"}, "payment_name_prefix",
+                                        "use a lowercase prefix of at most 29 characters"),
     "WAF rate limit below AWS's": ({"payment_waf_rate_limit": 9}, "payment_waf_rate_limit", "from 10 to 2000000000"),
     "WAF rate limit above AWS's": ({"payment_waf_rate_limit": 2000000001}, "payment_waf_rate_limit", "from 10 to"),
     "container port zero": ({"payment_container_port": 0}, "payment_container_port", "from 1 to 65535"),
@@ -131,7 +135,7 @@ BAD = {
     "alert address without a domain": ({"payment_alert_emails": ["oncall"]}, "payment_alert_emails",
                                        "name@example.com"),
     "alert address with a space": ({"payment_alert_emails": ["on call@example.com"]}, "payment_alert_emails",
-                                    "name@example.com"),
+                                   "name@example.com"),
     "alert addresses not a list": ({"payment_alert_emails": "oncall@example.com"}, "payment_alert_emails",
                                    "a list of addresses"),
     "VPC too small for an ALB": ({"payment_vpc_cidr": "10.0.0.0/24", "payment_max_count": 1, "payment_min_count": 1,
@@ -163,6 +167,7 @@ GOOD = {
     "unicode tags": {"payment_tags": {"Équipe": "paiements @ Paris", "Empty": ""}},
     "longest names": {"payment_db_name": "p" * 63, "payment_db_username": "u" * 16, "payment_image_tag": "_" * 128},
     "forward paths with every allowed character": {"payment_forward_paths": ["/a-Z_0.9$~\"'@:+&/*?", "/" + "x" * 127]},
+    "the longest prefix the audit bucket's name allows": {"payment_name_prefix": "dev-payment-" + "x" * 17},
     "monitoring off": {"payment_db_monitoring_interval": 0},
     "protected from the command line": {"payment_protected": "true", "payment_alert_emails": ["oncall@example.com"]},
     "protected with an alert address": {"payment_protected": True, "payment_alert_emails": ["oncall@example.com"]},
@@ -353,3 +358,7 @@ def test_edge_problems_filter():
     problems = edge_problems.FilterModule().filters()["edge_problems"]
     assert problems(STAGING, issued(), POLICIES) == []
     assert len(problems(STAGING, [], [], "gone")) == 2
+
+
+def test_the_audit_bucket_rule_leaves_wrong_types_to_the_others():
+    assert preflight.check_audit_bucket_name(settings(payment_name_prefix=None)) is None

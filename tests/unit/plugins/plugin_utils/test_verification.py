@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from ansible_collections.payments.platform.plugins.plugin_utils import kms
+from ansible_collections.payments.platform.plugins.plugin_utils import audit, kms
 from ansible_collections.payments.platform.plugins.plugin_utils import verification as v
 
 P = "dev-payment"
@@ -31,7 +31,9 @@ ROLE_ARN = "arn:aws:iam::%s:role/%s-task-execution-role" % (ACCOUNT, P)
 ZONE = "dev.payment.internal"
 CLUSTER_ARN = "arn:aws:rds:%s:%s:cluster:%s-db-cluster" % (REGION, ACCOUNT, P)
 KEY_ARN = "arn:aws:kms:%s:%s:key/1234abcd-12ab-34cd-56ef-1234567890ab" % (REGION, ACCOUNT)
-LOG_GROUPS = ["/ecs/%s-service" % P, "aws-waf-logs-%s-waf" % P]
+DB_LOG_GROUP = "/aws/rds/cluster/%s-db-cluster/postgresql" % P
+LOG_GROUPS = ["/ecs/%s-service" % P, "aws-waf-logs-%s-waf" % P, DB_LOG_GROUP]
+AUDIT_BUCKET = "%s-audit-logs-%s-%s" % (P, ACCOUNT, REGION)
 WEB_ACL_ARN = "arn:aws:wafv2:%s:%s:regional/webacl/%s-waf/a1b2c3d4" % (REGION, ACCOUNT, P)
 
 
@@ -97,6 +99,7 @@ def healthy_reads():
         "db_cluster": {"clusters": [{"db_cluster_identifier": P + "-db-cluster", "endpoint": WRITER,
                                      "reader_endpoint": READER, "deletion_protection": False, "kms_key_id": KEY_ARN,
                                      "db_cluster_arn": CLUSTER_ARN, "tags": {"Environment": "dev", "Project": "payments"},
+                                     "enabled_cloudwatch_logs_exports": ["postgresql"],
                                      "vpc_security_groups": [{"vpc_security_group_id": DB_SG, "status": "active"}]}]},
         "db_instances": {"instances": [
             {"db_instance_identifier": "%s-db-%d" % (P, n), "monitoring_interval": 60, "auto_minor_version_upgrade": True,
@@ -104,6 +107,7 @@ def healthy_reads():
         "load_balancer": {"load_balancers": [{
             "load_balancer_name": P + "-alb", "load_balancer_arn": ALB_ARN, "dns_name": ALB_DNS,
             "deletion_protection_enabled": "false",
+            "access_logs_s3_enabled": "true", "access_logs_s3_bucket": AUDIT_BUCKET, "access_logs_s3_prefix": "alb",
             "canonical_hosted_zone_id": "Z32O12XQLNTSW2", "security_groups": [ALB_SG],
             "availability_zones": [{"subnet_id": s} for s in PUBLIC],
             "listeners": [{
@@ -179,8 +183,9 @@ def healthy_reads():
         "web_acl_resources": {"resource_arns": [ALB_ARN]},
         "kms_key": {"kms_keys": [{"key_arn": KEY_ARN, "key_state": "Enabled", "enable_key_rotation": True,
                                   "key_policies": [kms.key_policy({"id": ACCOUNT, "partition": "aws"}, REGION, LOG_GROUPS)]}]},
-        "log_groups": {"results": [{"item": name, "log_groups": [{"log_group_name": name, "kms_key_id": KEY_ARN}]}
-                                   for name in LOG_GROUPS]},
+        "log_groups": {"results": [{"item": name, "log_groups": [dict(
+            {"log_group_name": name, "kms_key_id": KEY_ARN}, **({"retention_in_days": 365} if name == DB_LOG_GROUP else {}))]}
+            for name in LOG_GROUPS]},
         "alert_topics": {"sns_topics": [
             {"topic_arn": "arn:aws:sns:%s:%s:other-alerts" % (REGION, ACCOUNT)},
             {"topic_arn": TOPIC_ARN, "kms_master_key_id": "alias/dev-payment", "policy": json.dumps(TOPIC_POLICY),
@@ -195,7 +200,25 @@ def healthy_reads():
              "source_ids_list": [P + "-db-2", P + "-db-1"], "sns_topic_arn": TOPIC_ARN,
              "event_categories_list": CATEGORIES + ["availability"]},
         ]},
+        "audit_bucket": {"buckets": [{
+            "name": AUDIT_BUCKET,
+            "bucket_encryption": {"ServerSideEncryptionConfiguration": {"Rules": [
+                {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]}},
+            "public_access_block": {"PublicAccessBlockConfiguration": {
+                "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True}},
+            "bucket_policy": {"Policy": json.dumps(audit.bucket_policy(AUDIT_BUCKET, ACCOUNT, REGION))},
+            "bucket_lifecycle_configuration": {"Rules": [{"ID": "audit-log-retention", "Status": "Enabled",
+                                                          "Expiration": {"Days": 365}}]},
+        }]},
+        "flow_logs": {"flow_logs": [{"flow_log_id": "fl-0abc", "resource_id": VPC, "traffic_type": "ALL",
+                                     "log_destination_type": "s3",
+                                     "log_destination": "arn:aws:s3:::%s/flow/" % AUDIT_BUCKET}]},
+        "db_parameters": {"db_cluster_parameter_groups": [{"db_parameters": [
+            {"parameter_name": "rds.force_ssl", "parameter_value": "1"},
+            {"parameter_name": "log_connections", "parameter_value": "1"},
+            {"parameter_name": "log_disconnections", "parameter_value": "1"}]}]},
     }
+
 
 TOPIC_ARN = "arn:aws:sns:%s:%s:%s-alerts" % (REGION, ACCOUNT, P)
 CATEGORIES = ["failure", "failover", "maintenance", "notification"]
@@ -222,6 +245,7 @@ def expected(**overrides):
         "db_monitoring_interval": 60, "db_auto_minor_version_upgrade": True, "require_https": False,
         "backup_retention_days": 35,
         "alert_emails": ["oncall@example.com"], "alert_event_categories": CATEGORIES,
+        "account_id": ACCOUNT, "audit_log_retention_days": 365,
         "flows": [
             {"from": "internet", "to": "alb", "port": 80, "expect": "allow", "fix": "fix alb 80"},
             {"from": "internet", "to": "alb", "port": 443, "expect": "allow", "fix": "fix alb 443"},
@@ -249,6 +273,7 @@ CHECKS = [
     "ecs: task hardening", "secrets: task definition", "secrets: secret host", "iam: execution role",
     "rds: deletion protection", "rds: enhanced monitoring", "alb: deletion protection", "kms: encryption",
     "backup: plan", "alerts: topic", "rds: event subscription",
+    "audit: bucket", "alb: access logs", "vpc: flow logs", "rds: connection logging",
 ]
 
 
@@ -1468,6 +1493,8 @@ def test_backups_that_are_missing_or_unreadable():
     reads = protected_reads()
     reads["db_cluster"] = {"clusters": []}
     assert status_of(reads, "backup: plan", protected=True)[0] == v.PASS
+
+
 def test_alert_topic():
     found = _by_name(v.evaluate(healthy_reads(), expected()), "alerts: topic")
     assert found == {"check": "alerts: topic", "status": "pass", "fix": "", "detail": (
@@ -1548,3 +1575,114 @@ def test_event_subscription_unread_or_without_cluster():
     reads["db_cluster"] = {"clusters": []}
     found = _by_name(v.evaluate(reads, expected()), "rds: event subscription")
     assert found["status"] == "fail" and found["detail"] == "there is no DB cluster %s-db-cluster" % P
+
+
+# ---- the audit trail -----------------------------------------------------------------------------------------
+
+
+def test_audit_trail_healthy_details():
+    result = run()
+    assert result["audit: bucket"][1] == (
+        "%s: SSE-S3, public access blocked, written only by AWS:arn:aws:iam::156460612806:root, "
+        "Service:delivery.logs.amazonaws.com, logs expire after 365 days" % AUDIT_BUCKET)
+    assert result["alb: access logs"][1] == "access logs go to s3://%s/alb/" % AUDIT_BUCKET
+    assert result["vpc: flow logs"][1] == (
+        "fl-0abc captures all of %s's traffic (every subnet) into arn:aws:s3:::%s/flow/" % (VPC, AUDIT_BUCKET))
+    assert result["rds: connection logging"][1] == (
+        "log_connections and log_disconnections on; the postgresql log goes to /aws/rds/cluster/%s-db-cluster/postgresql, "
+        "kept 365 days" % P)
+
+
+def test_audit_bucket_missing_or_unread_account():
+    reads = healthy_reads()
+    reads["audit_bucket"] = {"buckets": []}
+    detail, fix = only_failure(reads, "audit: bucket")
+    assert detail == "there is no audit log bucket %s" % AUDIT_BUCKET and "audit_logs role" in fix
+    status, detail, dummy = run(healthy_reads(), account_id="")["audit: bucket"]
+    assert status == v.FAIL and detail == "the account was not read (the audit bucket's name carries it)"
+
+
+def test_audit_bucket_every_problem():
+    reads = healthy_reads()
+    bucket = reads["audit_bucket"]["buckets"][0]
+    bucket["bucket_encryption"] = {}
+    bucket["public_access_block"]["PublicAccessBlockConfiguration"]["BlockPublicPolicy"] = False
+    policy = audit.bucket_policy(AUDIT_BUCKET, ACCOUNT, REGION)
+    policy["Statement"] = [st for st in policy["Statement"] if st["Effect"] == "Allow"] + [
+        {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}]
+    bucket["bucket_policy"] = {"Policy": json.dumps(policy)}
+    bucket["bucket_lifecycle_configuration"] = {"Rules": [{"Status": "Enabled", "Expiration": {"Days": 30}}]}
+    detail, dummy = only_failure(reads, "audit: bucket")
+    assert detail == (
+        "%s: its default encryption is off, not SSE-S3 (AES256); public access is not blocked (BlockPublicPolicy off); "
+        "its policy admits *, AWS:arn:aws:iam::156460612806:root, Service:delivery.logs.amazonaws.com, not only "
+        "AWS:arn:aws:iam::156460612806:root, Service:delivery.logs.amazonaws.com; its policy does not deny requests "
+        "without TLS; its objects expire after 30 days, not 365" % AUDIT_BUCKET)
+
+
+def test_audit_bucket_without_policy_or_lifecycle():
+    reads = healthy_reads()
+    bucket = reads["audit_bucket"]["buckets"][0]
+    bucket["bucket_policy"] = {"Policy": "not json"}
+    del bucket["bucket_lifecycle_configuration"]
+    detail, dummy = only_failure(reads, "audit: bucket")
+    assert "its policy admits nobody" in detail and "its objects expire after no days, not 365" in detail
+    bucket["bucket_policy"] = {}
+    assert "its policy admits nobody" in only_failure(reads, "audit: bucket")[0]
+
+
+def test_alb_access_logs_off_elsewhere_or_unread():
+    reads = healthy_reads()
+    lb = reads["load_balancer"]["load_balancers"][0]
+    lb["access_logs_s3_enabled"] = "false"
+    assert only_failure(reads, "alb: access logs")[0] == "access logs are off"
+    lb.update(access_logs_s3_enabled="true", access_logs_s3_bucket="elsewhere", access_logs_s3_prefix="x")
+    assert only_failure(reads, "alb: access logs")[0] == "access logs are written to elsewhere/x"
+    del lb["access_logs_s3_enabled"]
+    assert run(reads)["alb: access logs"][:2] == (v.FAIL, "the load balancer's attributes were not read")
+    reads["load_balancer"] = {"load_balancers": []}
+    assert run(reads)["alb: access logs"][1] == "there is no load balancer %s-alb" % P
+
+
+def test_flow_logs_missing_wrong_or_unread():
+    reads = healthy_reads()
+    reads["flow_logs"]["flow_logs"][0]["traffic_type"] = "REJECT"
+    detail, fix = only_failure(reads, "vpc: flow logs")
+    assert detail == ("no flow log captures all of %s's traffic into arn:aws:s3:::%s/flow/; found fl-0abc (%s, REJECT "
+                      "traffic, to arn:aws:s3:::%s/flow/)" % (VPC, AUDIT_BUCKET, VPC, AUDIT_BUCKET))
+    assert "%s-flow-logs" % P in fix
+    reads["flow_logs"] = {"flow_logs": []}
+    assert only_failure(reads, "vpc: flow logs")[0] == (
+        "no flow log captures all of %s's traffic into arn:aws:s3:::%s/flow/" % (VPC, AUDIT_BUCKET))
+    reads["flow_logs"] = {"failed": True, "msg": "denied"}
+    assert run(reads)["vpc: flow logs"][0] == v.FAIL
+
+
+def test_connection_logging_every_problem():
+    reads = healthy_reads()
+    reads["db_parameters"]["db_cluster_parameter_groups"][0]["db_parameters"] = [
+        {"parameter_name": "log_connections", "parameter_value": "0"}]
+    reads["db_cluster"]["clusters"][0]["enabled_cloudwatch_logs_exports"] = []
+    reads["log_groups"]["results"][2]["log_groups"][0]["retention_in_days"] = 7
+    detail, fix = only_failure(reads, "rds: connection logging")
+    assert detail == ("log_connections is 0; log_disconnections is unset; the cluster does not export its postgresql "
+                      "log; /aws/rds/cluster/%s-db-cluster/postgresql keeps logs 7 days" % P)
+    assert "log_connections and log_disconnections to 1 in %s-db-params" % P in fix
+    del reads["log_groups"]["results"][2]["log_groups"][0]["retention_in_days"]
+    assert only_failure(reads, "rds: connection logging")[0].endswith("postgresql keeps logs forever")
+    reads["log_groups"]["results"][2]["log_groups"] = []
+    # The key's check fails too: the log group it should encrypt is missing.
+    assert run(reads)["rds: connection logging"][1].endswith("postgresql does not exist")
+
+
+def test_connection_logging_unread():
+    reads = healthy_reads()
+    reads["db_parameters"] = {"skipped": True}
+    assert run(reads)["rds: connection logging"][0] == v.FAIL
+    reads = healthy_reads()
+    reads["db_cluster"] = {"clusters": []}
+    assert run(reads)["rds: connection logging"][1] == "there is no DB cluster %s-db-cluster" % P
+    reads = healthy_reads()
+    reads["log_groups"]["results"][2] = {"failed": True, "item": DB_LOG_GROUP, "msg": "throttled"}
+    assert run(reads)["rds: connection logging"][1] == (
+        "could not read the log groups: reading %s failed: throttled" % DB_LOG_GROUP)
