@@ -81,8 +81,9 @@ test: lint unit
 molecule-and-publishing:
 	$(MAKE) --no-print-directory -j1 -k molecule sanity importer
 
+# --durations: the 30 slowest tests and fixtures at the end, where the time of make test goes.
 integration: venv
-	$(BIN)/pytest tests/integration --ignore=tests/integration/test_molecule.py
+	$(BIN)/pytest --durations=30 tests/integration --ignore=tests/integration/test_molecule.py
 
 molecule: venv
 	$(BIN)/pytest -p no:cacheprovider tests/integration/test_molecule.py
