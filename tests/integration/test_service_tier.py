@@ -430,7 +430,7 @@ def test_certificate_moves_the_rules_to_https_and_port_80_redirects(service_tier
     try:
         assert_https_only(aws, env, certificate)
     finally:
-        removed = run_playbook(HTTPS_PLAYBOOK, env, extra_vars={"alb_name_prefix": HTTPS_PREFIX, "alb_state": "absent"})
+        removed = run_playbook(HTTPS_PLAYBOOK, env, extra_vars={"alb_name_prefix": HTTPS_PREFIX, "alb_https_entry_point": "absent"})
         assert not removed.failed, removed.output[-3000:]
 
 
