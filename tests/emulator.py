@@ -137,6 +137,36 @@ def _alb_default_attributes():
     FakeLoadBalancer.__init__ = init
 
 
+def _alb_access_log_test_file():
+    """ELBv2: when access logs are turned on, Elastic Load Balancing validates the bucket and writes a test file,
+    [prefix/]AWSLogs/<account>/ELBAccessLogTestFile, into it (Application Load Balancers Guide, "Enable access logs",
+    "Verify bucket permissions"). moto writes nothing, so a bucket it logs to stays empty, and a teardown that does
+    not empty the bucket (every version, in a versioned one) would pass here and fail on AWS with BucketNotEmpty.
+    Written each time the attributes turn logging on or move it (another bucket or prefix), into a bucket that
+    exists."""
+    from moto.elbv2.models import ELBv2Backend
+    from moto.s3.models import s3_backends
+
+    original = ELBv2Backend.modify_load_balancer_attributes
+    keys = ("access_logs.s3.enabled", "access_logs.s3.bucket", "access_logs.s3.prefix")
+
+    @functools.wraps(original)
+    def modify_load_balancer_attributes(self, arn, attrs):
+        balancer = self.load_balancers.get(arn)
+        before = tuple(balancer.attrs.get(key) for key in keys) if balancer is not None else None
+        result = original(self, arn, attrs)
+        enabled, bucket, prefix = (result.get(key) for key in keys)
+        if str(enabled).lower() == "true" and bucket and tuple(result.get(key) for key in keys) != before:
+            s3 = s3_backends[self.account_id][self.partition]
+            if bucket in s3.buckets:
+                folder = f"{prefix.strip('/')}/" if prefix else ""
+                s3.put_object(bucket, f"{folder}AWSLogs/{self.account_id}/ELBAccessLogTestFile",
+                              b"Enable AccessLog for ELB: " + arn.rsplit("/", 2)[-2].encode())
+        return result
+
+    ELBv2Backend.modify_load_balancer_attributes = modify_load_balancer_attributes
+
+
 def _flow_logs_to_an_s3_folder():
     """EC2: moto looks a flow log's whole S3 destination up as a bucket name, so a folder in it
     (arn:aws:s3:::bucket/folder/, which AWS documents for LogDestination) is refused as a missing bucket. As AWS
@@ -998,6 +1028,7 @@ PATCHES = [
     _seed_cluster_parameter_defaults,
     _keep_performance_insights_retention,
     _alb_default_attributes,
+    _alb_access_log_test_file,
     _flow_logs_to_an_s3_folder,
     _wafv2_associations,
     _alb_redirect_defaults,
