@@ -19,6 +19,7 @@ use to prove that a run made no write call.
 
 import argparse
 import functools
+import json
 import re
 import sys
 
@@ -165,6 +166,33 @@ def _alb_access_log_test_file():
         return result
 
     ELBv2Backend.modify_load_balancer_attributes = modify_load_balancer_attributes
+
+
+def _bucket_policy_conditions():
+    """S3: moto checks a bucket policy without the request's context (no aws:SecureTransport, no source account) and
+    counts a statement whose Condition it cannot verify as a denial, so the audit bucket's DenyInsecureTransport
+    statement (and the log delivery services' conditioned Allows) made DeleteObjects refuse the owner "AccessDenied"
+    for every object. In IAM a statement whose condition is not met does not apply (IAM User Guide, "Policy
+    evaluation logic" and "IAM JSON policy elements: Condition"): over HTTPS, as every AWS call, the TLS deny does not
+    match. As moto has no context to test a condition against, statements with a Condition are left out of its check;
+    the others are evaluated as before."""
+    from moto.iam.access_control import IAMPolicy, PermissionResult
+    from moto.s3.models import FakeBucket
+
+    original = FakeBucket.get_permission
+
+    @functools.wraps(original)
+    def get_permission(self, action, resource):
+        if self.policy is None:
+            return original(self, action, resource)
+        policy = json.loads(self.policy)
+        statements = policy.get("Statement") or []
+        kept = [s for s in (statements if isinstance(statements, list) else [statements]) if "Condition" not in s]
+        if not kept:
+            return PermissionResult.NEUTRAL
+        return IAMPolicy(json.dumps(dict(policy, Statement=kept))).is_action_permitted(action, resource)
+
+    FakeBucket.get_permission = get_permission
 
 
 def _flow_logs_to_an_s3_folder():
@@ -1029,6 +1057,7 @@ PATCHES = [
     _keep_performance_insights_retention,
     _alb_default_attributes,
     _alb_access_log_test_file,
+    _bucket_policy_conditions,
     _flow_logs_to_an_s3_folder,
     _wafv2_associations,
     _alb_redirect_defaults,

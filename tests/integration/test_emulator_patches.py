@@ -401,3 +401,34 @@ def test_turning_access_logs_on_writes_elbs_test_file_and_a_versioned_bucket_mus
         for subnet in subnets:
             ec2.delete_subnet(SubnetId=subnet)
         ec2.delete_vpc(VpcId=vpc)
+
+
+def test_a_bucket_policy_statement_whose_condition_does_not_match_does_not_apply(aws):
+    s3 = aws("s3", region=REGION)
+    s3.create_bucket(Bucket="patch-policy", CreateBucketConfiguration={"LocationConstraint": REGION})
+    s3.put_bucket_versioning(Bucket="patch-policy", VersioningConfiguration={"Status": "Enabled"})
+    arn = "arn:aws:s3:::patch-policy"
+
+    def policy(*statements):
+        s3.put_bucket_policy(Bucket="patch-policy", Policy=json.dumps({"Version": "2012-10-17", "Statement": list(statements)}))
+
+    def delete_all():
+        listed = s3.list_object_versions(Bucket="patch-policy")
+        return s3.delete_objects(Bucket="patch-policy", Delete={"Objects": [
+            {"Key": v["Key"], "VersionId": v["VersionId"]} for v in listed.get("Versions", [])]})
+
+    try:
+        # The audit bucket's TLS guard: over HTTPS (every AWS call) it does not match, so the owner may delete.
+        policy({"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+                "Resource": [arn, f"{arn}/*"], "Condition": {"Bool": {"aws:SecureTransport": "false"}}})
+        s3.put_object(Bucket="patch-policy", Key="log", Body=b"x")
+        deleted = delete_all()
+        assert deleted.get("Errors", []) == [] and [d["Key"] for d in deleted["Deleted"]] == ["log"]
+        # A statement without a condition still applies as moto evaluates it.
+        policy({"Sid": "DenyDeletes", "Effect": "Deny", "Principal": "*", "Action": "s3:DeleteObject", "Resource": f"{arn}/*"})
+        s3.put_object(Bucket="patch-policy", Key="log", Body=b"x")
+        assert [e["Code"] for e in delete_all()["Errors"]] == ["AccessDenied"]
+    finally:
+        s3.delete_bucket_policy(Bucket="patch-policy")
+        delete_all()
+        s3.delete_bucket(Bucket="patch-policy")
