@@ -19,6 +19,7 @@ use to prove that a run made no write call.
 
 import argparse
 import functools
+import json
 import re
 import sys
 
@@ -135,6 +136,63 @@ def _alb_default_attributes():
             self.attrs["load_balancing.cross_zone.enabled"] = "true"
 
     FakeLoadBalancer.__init__ = init
+
+
+def _alb_access_log_test_file():
+    """ELBv2: when access logs are turned on, Elastic Load Balancing validates the bucket and writes a test file,
+    [prefix/]AWSLogs/<account>/ELBAccessLogTestFile, into it (Application Load Balancers Guide, "Enable access logs",
+    "Verify bucket permissions"). moto writes nothing, so a bucket it logs to stays empty, and a teardown that does
+    not empty the bucket (every version, in a versioned one) would pass here and fail on AWS with BucketNotEmpty.
+    Written each time the attributes turn logging on or move it (another bucket or prefix), into a bucket that
+    exists."""
+    from moto.elbv2.models import ELBv2Backend
+    from moto.s3.models import s3_backends
+
+    original = ELBv2Backend.modify_load_balancer_attributes
+    keys = ("access_logs.s3.enabled", "access_logs.s3.bucket", "access_logs.s3.prefix")
+
+    @functools.wraps(original)
+    def modify_load_balancer_attributes(self, arn, attrs):
+        balancer = self.load_balancers.get(arn)
+        before = tuple(balancer.attrs.get(key) for key in keys) if balancer is not None else None
+        result = original(self, arn, attrs)
+        enabled, bucket, prefix = (result.get(key) for key in keys)
+        if str(enabled).lower() == "true" and bucket and tuple(result.get(key) for key in keys) != before:
+            s3 = s3_backends[self.account_id][self.partition]
+            if bucket in s3.buckets:
+                folder = f"{prefix.strip('/')}/" if prefix else ""
+                s3.put_object(bucket, f"{folder}AWSLogs/{self.account_id}/ELBAccessLogTestFile",
+                              b"Enable AccessLog for ELB: " + arn.rsplit("/", 2)[-2].encode())
+        return result
+
+    ELBv2Backend.modify_load_balancer_attributes = modify_load_balancer_attributes
+
+
+def _bucket_policy_conditions():
+    """S3: moto checks a bucket policy without the request's context (no aws:SecureTransport, no source account) and
+    counts a statement whose Condition it cannot verify as a denial, so the audit bucket's DenyInsecureTransport
+    statement (and the log delivery services' conditioned Allows) made DeleteObjects refuse the owner "AccessDenied"
+    for every object. In IAM a statement whose condition is not met does not apply (IAM User Guide, "Policy
+    evaluation logic" and "IAM JSON policy elements: Condition"): over HTTPS, as every AWS call, the TLS deny does not
+    match. As moto has no context to test a condition against, statements with a Condition are left out of its check;
+    the others are evaluated as before."""
+    from moto.iam.access_control import IAMPolicy, PermissionResult
+    from moto.s3.models import FakeBucket
+
+    original = FakeBucket.get_permission
+
+    @functools.wraps(original)
+    def get_permission(self, action, resource):
+        if self.policy is None:
+            return original(self, action, resource)
+        policy = json.loads(self.policy)
+        statements = policy.get("Statement") or []
+        kept = [s for s in (statements if isinstance(statements, list) else [statements]) if "Condition" not in s]
+        if not kept:
+            return PermissionResult.NEUTRAL
+        return IAMPolicy(json.dumps(dict(policy, Statement=kept))).is_action_permitted(action, resource)
+
+    FakeBucket.get_permission = get_permission
 
 
 def _flow_logs_to_an_s3_folder():
@@ -998,6 +1056,8 @@ PATCHES = [
     _seed_cluster_parameter_defaults,
     _keep_performance_insights_retention,
     _alb_default_attributes,
+    _alb_access_log_test_file,
+    _bucket_policy_conditions,
     _flow_logs_to_an_s3_folder,
     _wafv2_associations,
     _alb_redirect_defaults,

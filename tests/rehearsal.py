@@ -26,6 +26,7 @@ RDS_CLUSTER_CREATING = 4  # CreateDBCluster -> available
 RDS_INSTANCE_CREATING = 10  # CreateDBInstance -> available
 RDS_INSTANCE_DELETING = 5  # DeleteDBInstance: listed as deleting, then gone
 RDS_CLUSTER_DELETING = 3  # DeleteDBCluster: listed as deleting, then gone
+RDS_CLUSTER_SNAPSHOT_CREATING = 5  # CreateDBClusterSnapshot -> available
 ALB_PROVISIONING = 3  # CreateLoadBalancer -> active
 ALB_INTERFACES_LINGER = 2  # a load balancer's network interfaces outlive it
 TARGET_GROUP_IN_USE_AFTER_ALB = 1  # DeleteTargetGroup refused after its load balancer is deleted
@@ -182,6 +183,45 @@ def _rds_refusals():
     _wrap(RDSBackend, "modify_db_cluster", make_modify_cluster)
     _wrap(RDSBackend, "modify_db_instance", make_modify_instance)
     _wrap(RDSBackend, "create_db_instance", make_create)
+
+
+def _rds_cluster_snapshot_creating():
+    """RDS: a manual DB cluster snapshot is `creating` (PercentProgress rising) for minutes before it is
+    `available` (DBClusterSnapshot, RDS API Reference: Status "creating", "available", PercentProgress; botocore's
+    DBClusterSnapshotAvailable waiter polls for it, 30 s apart, up to 30 minutes), and DeleteDBClusterSnapshot is
+    refused meanwhile with InvalidDBClusterSnapshotStateFault (DeleteDBClusterSnapshot: "The DB cluster snapshot
+    must be in the available state to be deleted."). moto makes it `available` at once and deletes it in any state.
+    5 AWS minutes here: Aurora snapshots are incremental at the storage layer, and a small database's take minutes."""
+    from moto.rds.exceptions import InvalidDBClusterSnapshotStateFault
+    from moto.rds.models import DBClusterSnapshot, RDSBackend
+
+    def creating(snapshot):
+        return _within(snapshot._rh_born, RDS_CLUSTER_SNAPSHOT_CREATING)
+
+    def status(snapshot, stored):
+        return "creating" if stored == "available" and creating(snapshot) else stored
+
+    def progress(snapshot, stored):
+        if stored != 100 or not creating(snapshot):
+            return stored
+        return int(100 * (time.monotonic() - snapshot._rh_born) / seconds(RDS_CLUSTER_SNAPSHOT_CREATING))
+
+    _live(DBClusterSnapshot, "status", status)
+    # The creation stamp is set by the first _live: this one only makes the progress computed too.
+    DBClusterSnapshot.percent_progress = property(
+        lambda self: progress(self, self.__dict__.get("_rh_percent_progress")),
+        lambda self, value: self.__dict__.__setitem__("_rh_percent_progress", value))
+
+    def make_delete(original):
+        def delete_db_cluster_snapshot(self, db_snapshot_identifier):
+            snapshot = self.cluster_snapshots.get(db_snapshot_identifier)
+            if snapshot is not None and snapshot.status != "available":
+                raise InvalidDBClusterSnapshotStateFault(
+                    f"Cannot delete the snapshot because it is not in the available state (it is {snapshot.status}).")
+            return original(self, db_snapshot_identifier)
+        return delete_db_cluster_snapshot
+
+    _wrap(RDSBackend, "delete_db_cluster_snapshot", make_delete)
 
 
 def _alb_lifecycle():
@@ -494,6 +534,7 @@ def _secret_name_reserved():
 PATCHES = [
     _rds_lifecycle,
     _rds_refusals,
+    _rds_cluster_snapshot_creating,
     _alb_lifecycle,
     _vpc_endpoint_lifecycle,
     _managed_network_interfaces,

@@ -14,7 +14,10 @@ description:
     (every subnet and network interface of it) and deliver it to the S3 bucket or folder O(log_destination)
     (CreateFlowLogs), or deletes every flow log of that name with O(state=absent) (DeleteFlowLogs).
   - AWS cannot modify a flow log, so one with another resource, traffic type, destination or aggregation interval is
-    deleted and created again. Tags are updated in place (CreateTags/DeleteTags).
+    replaced. The new flow log is created before the old one is deleted, so that the capture has no gap; only when
+    EC2 refuses the new one as the same as the old (C(FlowLogAlreadyExists), same VPC and destination) is the old one
+    deleted first.
+    Tags are updated in place (CreateTags/DeleteTags).
   - A no-op when the flow log already matches. Several flow logs of that name are reduced to one.
   - No amazon.aws or community.aws module manages flow logs.
   - Supports check mode and diff mode.
@@ -111,6 +114,26 @@ def call(module, what, method, **kwargs):
         module.fail_json_aws(e, msg=f"Could not {what} flow log {module.params['name']}")
 
 
+def create_flow_log(module, client, tags, stale):
+    """CreateFlowLogs for the wanted flow log, or None when AWS refuses it as the same as one of the `stale` ones
+    (FlowLogAlreadyExists, EC2's error for "the same configuration and log destination")."""
+    params = module.params
+    try:
+        created = client.create_flow_logs(
+            aws_retry=True, ResourceIds=[params["resource_id"]], ResourceType="VPC", TrafficType=params["traffic_type"],
+            LogDestinationType="s3", LogDestination=params["log_destination"],
+            MaxAggregationInterval=params["max_aggregation_interval"],
+            TagSpecifications=[{"ResourceType": "vpc-flow-log", "Tags": ansible_dict_to_boto3_tag_list(tags)}])
+    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
+        if stale and getattr(e, "response", {}).get("Error", {}).get("Code") == "FlowLogAlreadyExists":
+            return None
+        module.fail_json_aws(e, msg=f"Could not create flow log {params['name']}")
+    if created.get("Unsuccessful"):
+        module.fail_json(msg=f"Could not create flow log {params['name']}: {created['Unsuccessful'][0]['Error']['Message']}",
+                         unsuccessful=created["Unsuccessful"])
+    return created
+
+
 def main():
     module = AnsibleAWSModule(
         argument_spec=dict(
@@ -143,18 +166,17 @@ def main():
 
     result = dict(keep, Tags=ansible_dict_to_boto3_tag_list(tags)) if keep else {}
     if changed and not module.check_mode:
+        if create:
+            created = create_flow_log(module, client, tags, stale)
+            if created is None:
+                # AWS counts an old one as the same flow log: it must go first (a short gap, unavoidable here).
+                call(module, "delete", client.delete_flow_logs, FlowLogIds=stale)
+                stale = []
+                created = create_flow_log(module, client, tags, stale)
+            result = dict(wanted, FlowLogId=created["FlowLogIds"][0], Tags=ansible_dict_to_boto3_tag_list(tags))
+        # After the new one is capturing: no gap in the audit trail.
         if stale:
             call(module, "delete", client.delete_flow_logs, FlowLogIds=stale)
-        if create:
-            created = call(module, "create", client.create_flow_logs, ResourceIds=[params["resource_id"]], ResourceType="VPC",
-                           TrafficType=params["traffic_type"], LogDestinationType="s3",
-                           LogDestination=params["log_destination"],
-                           MaxAggregationInterval=params["max_aggregation_interval"],
-                           TagSpecifications=[{"ResourceType": "vpc-flow-log", "Tags": ansible_dict_to_boto3_tag_list(tags)}])
-            if created.get("Unsuccessful"):
-                module.fail_json(msg=f"Could not create flow log {name}: {created['Unsuccessful'][0]['Error']['Message']}",
-                                 unsuccessful=created["Unsuccessful"])
-            result = dict(wanted, FlowLogId=created["FlowLogIds"][0], Tags=ansible_dict_to_boto3_tag_list(tags))
         if to_tag:
             call(module, "tag", client.create_tags, Resources=[keep["FlowLogId"]], Tags=ansible_dict_to_boto3_tag_list(to_tag))
         if to_untag:

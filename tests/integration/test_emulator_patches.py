@@ -357,3 +357,78 @@ def test_a_new_load_balancer_has_the_attributes_aws_always_returns(aws):
         for subnet in subnets:
             ec2.delete_subnet(SubnetId=subnet)
         ec2.delete_vpc(VpcId=vpc)
+
+
+def test_turning_access_logs_on_writes_elbs_test_file_and_a_versioned_bucket_must_be_emptied(aws):
+    ec2, elb, s3 = aws("ec2", region=REGION), aws("elbv2", region=REGION), aws("s3", region=REGION)
+    account = aws("sts", region=REGION).get_caller_identity()["Account"]
+    vpc = ec2.create_vpc(CidrBlock="10.80.0.0/16")["Vpc"]["VpcId"]
+    zones = [z["ZoneName"] for z in ec2.describe_availability_zones()["AvailabilityZones"]][:2]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.80.{n}.0/24", AvailabilityZone=zone)["Subnet"]["SubnetId"]
+               for n, zone in enumerate(zones)]
+    alb = elb.create_load_balancer(Name="patch-access-logs", Subnets=subnets)["LoadBalancers"][0]["LoadBalancerArn"]
+    s3.create_bucket(Bucket="patch-access-logs", CreateBucketConfiguration={"LocationConstraint": REGION})
+    s3.put_bucket_versioning(Bucket="patch-access-logs", VersioningConfiguration={"Status": "Enabled"})
+
+    def keys():
+        return [o["Key"] for o in s3.list_objects_v2(Bucket="patch-access-logs").get("Contents", [])]
+
+    def turn_on(prefix):
+        elb.modify_load_balancer_attributes(LoadBalancerArn=alb, Attributes=[
+            {"Key": "access_logs.s3.enabled", "Value": "true"}, {"Key": "access_logs.s3.bucket", "Value": "patch-access-logs"},
+            {"Key": "access_logs.s3.prefix", "Value": prefix}])
+
+    try:
+        assert keys() == []
+        turn_on("alb")
+        assert keys() == [f"alb/AWSLogs/{account}/ELBAccessLogTestFile"]
+        turn_on("alb")  # unchanged settings: no new test file
+        assert len(s3.list_object_versions(Bucket="patch-access-logs")["Versions"]) == 1
+        turn_on("")  # moved to the bucket's root
+        assert sorted(keys()) == [f"AWSLogs/{account}/ELBAccessLogTestFile", f"alb/AWSLogs/{account}/ELBAccessLogTestFile"]
+        # moto's own rule, as S3's: a bucket must be empty to be deleted, and in a versioned one a deleted object
+        # leaves its versions and a delete marker, which count.
+        for key in keys():
+            s3.delete_object(Bucket="patch-access-logs", Key=key)
+        assert keys() == []
+        assert code_of(s3.delete_bucket, Bucket="patch-access-logs")[0] == "BucketNotEmpty"
+    finally:
+        elb.delete_load_balancer(LoadBalancerArn=alb)
+        listed = s3.list_object_versions(Bucket="patch-access-logs")
+        for version in listed.get("Versions", []) + listed.get("DeleteMarkers", []):
+            s3.delete_object(Bucket="patch-access-logs", Key=version["Key"], VersionId=version["VersionId"])
+        s3.delete_bucket(Bucket="patch-access-logs")
+        for subnet in subnets:
+            ec2.delete_subnet(SubnetId=subnet)
+        ec2.delete_vpc(VpcId=vpc)
+
+
+def test_a_bucket_policy_statement_whose_condition_does_not_match_does_not_apply(aws):
+    s3 = aws("s3", region=REGION)
+    s3.create_bucket(Bucket="patch-policy", CreateBucketConfiguration={"LocationConstraint": REGION})
+    s3.put_bucket_versioning(Bucket="patch-policy", VersioningConfiguration={"Status": "Enabled"})
+    arn = "arn:aws:s3:::patch-policy"
+
+    def policy(*statements):
+        s3.put_bucket_policy(Bucket="patch-policy", Policy=json.dumps({"Version": "2012-10-17", "Statement": list(statements)}))
+
+    def delete_all():
+        listed = s3.list_object_versions(Bucket="patch-policy")
+        return s3.delete_objects(Bucket="patch-policy", Delete={"Objects": [
+            {"Key": v["Key"], "VersionId": v["VersionId"]} for v in listed.get("Versions", [])]})
+
+    try:
+        # The audit bucket's TLS guard: over HTTPS (every AWS call) it does not match, so the owner may delete.
+        policy({"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+                "Resource": [arn, f"{arn}/*"], "Condition": {"Bool": {"aws:SecureTransport": "false"}}})
+        s3.put_object(Bucket="patch-policy", Key="log", Body=b"x")
+        deleted = delete_all()
+        assert deleted.get("Errors", []) == [] and [d["Key"] for d in deleted["Deleted"]] == ["log"]
+        # A statement without a condition still applies as moto evaluates it.
+        policy({"Sid": "DenyDeletes", "Effect": "Deny", "Principal": "*", "Action": "s3:DeleteObject", "Resource": f"{arn}/*"})
+        s3.put_object(Bucket="patch-policy", Key="log", Body=b"x")
+        assert [e["Code"] for e in delete_all()["Errors"]] == ["AccessDenied"]
+    finally:
+        s3.delete_bucket_policy(Bucket="patch-policy")
+        delete_all()
+        s3.delete_bucket(Bucket="patch-policy")

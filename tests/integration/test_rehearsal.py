@@ -4,21 +4,26 @@
 
 """The platform against AWS's timing and refusals: its own emulator in rehearsal mode (tests/rehearsal.py).
 
-dev and staging are deployed as on a new account (registry, image, deploy), the converged re-run changes
-nothing, a teardown of both leaves nothing (the network interfaces AWS creates for the load balancer,
-endpoints, database and tasks included), and dev is deployed again at once. Every wait and retry here is the
+dev and prod (the protected environment: its key, backups, audit trail and alerts, as the shared platform's staging
+has them too) are deployed as on a new account (registry, image, deploy), the converged re-run changes nothing, a
+teardown of both (prod's with its second confirmation) leaves nothing of dev and only prod's final snapshot,
+the key that encrypts it and its secret scheduled for deletion (the network interfaces AWS creates for the load
+balancer, endpoints, database and tasks gone too), and dev is deployed again at once. Every wait and retry here is the
 roles' own, the same code as on AWS; only the poll intervals are shortened to suit the compressed clock.
 """
 
 import os
+import re
 
 import pytest
 
 from conftest import (ENV_REGIONS, HOME_REGION, POLL_DELAYS, REPOSITORY, Emulator, aws_clients, emulator_environment,
-                      leftovers, push_image, run_playbook, writes)
+                      env_keys, leftovers, push_image, run_playbook, writes)
 
 SCALE = 3  # emulator seconds per AWS minute: a DB instance is `creating` for 30 s
-ENVS = ["dev", "staging"]
+ENVS = ["dev", "prod"]  # staging is the shared platform's: prod is the protected one, with backups
+# prod's teardown needs both confirmations (playbooks/teardown.yml).
+CONFIRM = {"payment_teardown_confirm": "{{ payment_environment }}", "payment_teardown_protected": "prod"}
 # Seconds between two looks while waiting: the defaults (10-30 s) suit AWS's minutes, not these seconds.
 FAST = dict.fromkeys(POLL_DELAYS, 1)
 
@@ -27,7 +32,7 @@ FAST = dict.fromkeys(POLL_DELAYS, 1)
 def rehearsal(tmp_path_factory):
     """An emulator of this module's own in rehearsal mode; os.environ points at it while the module runs."""
     emulator = Emulator(tmp_path_factory.mktemp("rehearsal"), rehearsal=SCALE)
-    # staging serves only HTTPS: its certificate in this emulator's ACM (the files come back at stop()).
+    # prod serves only HTTPS: its certificate in this emulator's ACM (the files come back at stop()).
     emulator.import_certificates()
     saved = dict(os.environ)
     os.environ.clear()
@@ -77,6 +82,13 @@ def test_deploy_waits_for_what_aws_creates_slowly(rehearsal, aws):
         # AWS's own interfaces for the load balancer, the interface endpoints, the instances and the tasks.
         kinds = {i["Description"].split(" ")[0] for i in interfaces(aws, env)}
         assert {"ELB", "VPC", "RDSNetworkInterface"} <= kinds, kinds
+    # What only prod has: the backup plan and its selection of the cluster, and the database's events subscribed.
+    backup = aws("backup", "prod")
+    [plan] = backup.list_backup_plans()["BackupPlansList"]
+    [selection] = backup.list_backup_selections(BackupPlanId=plan["BackupPlanId"])["BackupSelectionsList"]
+    assert selection["SelectionName"] == "prod-payment-db-cluster"
+    subscriptions = aws("rds", "prod").describe_event_subscriptions()["EventSubscriptionsList"]
+    assert {s["Status"] for s in subscriptions} == {"active"} and len(subscriptions) == 2
 
 
 def test_converged_rerun_changes_nothing(rehearsal):
@@ -89,12 +101,27 @@ def test_converged_rerun_changes_nothing(rehearsal):
 
 
 def test_teardown_outlasts_aws_deleting_and_leaves_nothing(rehearsal, aws):
-    run = run_playbook("playbooks/teardown.yml", *ENVS, extra_vars=dict(FAST, payment_teardown_confirm="{{ payment_environment }}"))
+    run = run_playbook("playbooks/teardown.yml", *ENVS, extra_vars=dict(FAST, **CONFIRM))
     assert not run.failed, run.output[-6000:]
     for env in ENVS:
-        assert leftovers(aws, env) == {}, env
         assert interfaces(aws, env) == [], f"{env}'s network interfaces outlived the teardown"
         assert aws("ecr", env).describe_repositories()["repositories"] == []
+    assert leftovers(aws, "dev") == {}
+    # prod keeps only its final snapshot (available: the teardown waited for it), the key that encrypts it
+    # (enabled: a key scheduled for deletion would leave the snapshot unreadable) and its secret, scheduled for
+    # deletion with a recovery window. The backup vault held no recovery point: it is gone too.
+    left = leftovers(aws, "prod")
+    [snapshot] = left.pop("db snapshots")
+    [key] = left.pop("kms keys")
+    [secret] = left.pop("secrets")
+    assert left == {}, left
+    assert re.fullmatch(r"prod-payment-db-final-\d{14}", snapshot["DBClusterSnapshotIdentifier"]), snapshot
+    assert snapshot["Status"] == "available" and snapshot["StorageEncrypted"]
+    assert snapshot["KmsKeyId"] == key["Arn"] and key["KeyState"] == "Enabled"
+    assert aws("secretsmanager", "prod").describe_secret(SecretId=secret["Name"]).get("DeletedDate")
+    assert env_keys(aws, "dev")[0]["KeyState"] == "PendingDeletion"
+    summary = run.output.split("SUMMARY *", 1)[1]
+    assert f"Final snapshot of the database: {snapshot['DBClusterSnapshotIdentifier']}" in summary
 
 
 def test_deploy_right_after_the_teardown_works(rehearsal, aws):

@@ -125,6 +125,27 @@ def test_rds_deletes_in_order_and_keeps_its_network_interface_until_gone(aws):
     ec2.delete_security_group(GroupId=group)
 
 
+def snapshot_of(rds, snapshot):
+    return rds.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier=snapshot)["DBClusterSnapshots"][0]
+
+
+def test_a_cluster_snapshot_is_creating_a_while_and_cannot_be_deleted_meanwhile(aws):
+    rds, ec2 = aws("rds"), aws("ec2")
+    cluster, _instance, _vpc, _group = aurora(rds, ec2, "10.14")
+    wait_for(lambda: cluster_status(rds, cluster) == "available", r.RDS_CLUSTER_CREATING, "the cluster")
+    started = time.monotonic()
+    created = rds.create_db_cluster_snapshot(DBClusterIdentifier=cluster, DBClusterSnapshotIdentifier="final-1")
+    assert created["DBClusterSnapshot"]["Status"] == "creating"
+    first = snapshot_of(rds, "final-1")
+    assert first["Status"] == "creating" and 0 <= first["PercentProgress"] < 100
+    assert refused(rds.delete_db_cluster_snapshot, DBClusterSnapshotIdentifier="final-1") == "InvalidDBClusterSnapshotStateFault"
+    wait_for(lambda: snapshot_of(rds, "final-1")["Status"] == "available", r.RDS_CLUSTER_SNAPSHOT_CREATING, "the snapshot")
+    assert time.monotonic() - started >= 0.9 * r.RDS_CLUSTER_SNAPSHOT_CREATING * SCALE
+    assert snapshot_of(rds, "final-1")["PercentProgress"] == 100
+    rds.delete_db_cluster_snapshot(DBClusterSnapshotIdentifier="final-1")
+    assert rds.describe_db_cluster_snapshots(SnapshotType="manual")["DBClusterSnapshots"] == []
+
+
 def test_load_balancer_provisions_and_its_interfaces_outlive_it(aws):
     ec2, elbv2 = aws("ec2"), aws("elbv2")
     vpc, subnets, group = network(ec2, "10.13")
@@ -256,6 +277,9 @@ def test_without_rehearsal_nothing_waits_or_lingers(plain):
     cluster, instance, vpc, group = aurora(rds, ec2, "10.21")
     assert (cluster_status(rds, cluster), instance_status(rds, instance)) == ("available", "available")
     rds.modify_db_instance(DBInstanceIdentifier=instance, PromotionTier=3)
+    snapshot = rds.create_db_cluster_snapshot(DBClusterIdentifier=cluster, DBClusterSnapshotIdentifier="plain-final")
+    assert snapshot["DBClusterSnapshot"]["Status"] == "available"
+    rds.delete_db_cluster_snapshot(DBClusterSnapshotIdentifier="plain-final")
     rds.delete_db_instance(DBInstanceIdentifier=instance, SkipFinalSnapshot=True)
     rds.delete_db_cluster(DBClusterIdentifier=cluster, SkipFinalSnapshot=True)
     assert (cluster_status(rds, cluster), instance_status(rds, instance)) == (None, None)

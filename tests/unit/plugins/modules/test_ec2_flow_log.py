@@ -44,13 +44,40 @@ def test_creates_then_is_a_no_op(aws, api, run_module, vpc):
     assert api.operations.count("CreateFlowLogs") == 1  # the second run only read
 
 
-def test_replaces_a_flow_log_of_another_traffic_type(aws, run_module, vpc):
+def test_replaces_a_flow_log_of_another_traffic_type(aws, api, run_module, vpc):
     old = run_module(module, present(vpc, traffic_type="REJECT"))["flow_log_id"]
+    before = len(api.writes)
 
     result = run_module(module, present(vpc))
 
     assert result["changed"] is True and result["flow_log_id"] != old
     assert [(fl["FlowLogId"], fl["TrafficType"]) for fl in flow_logs(aws)] == [(result["flow_log_id"], "ALL")]
+    # Same VPC and destination: EC2 refuses the new one as the same flow log (FlowLogAlreadyExists), so the old one
+    # goes first.
+    assert api.writes[before:] == ["CreateFlowLogs", "DeleteFlowLogs", "CreateFlowLogs"]
+
+
+def test_a_new_destination_is_capturing_before_the_old_flow_log_goes(aws, api, run_module, vpc):
+    old = run_module(module, present(vpc))["flow_log_id"]
+    aws("s3").create_bucket(Bucket="dev-payment-audit-logs-2", CreateBucketConfiguration={"LocationConstraint": REGION})
+    before = len(api.writes)
+
+    result = run_module(module, present(vpc, log_destination="arn:aws:s3:::dev-payment-audit-logs-2"))
+
+    assert result["changed"] is True and result["flow_log_id"] != old
+    assert [fl["FlowLogId"] for fl in flow_logs(aws)] == [result["flow_log_id"]]
+    assert api.writes[before:] == ["CreateFlowLogs", "DeleteFlowLogs"], "no gap in the audit trail"
+    assert api.params_of("DeleteFlowLogs") == [{"FlowLogIds": [old]}]
+
+
+def test_a_flow_log_of_another_name_with_the_same_configuration_fails(aws, run_module, vpc):
+    aws("ec2").create_flow_logs(ResourceIds=[vpc], ResourceType="VPC", TrafficType="ALL", LogDestinationType="s3",
+                                LogDestination=DESTINATION)
+
+    result = run_module(module, present(vpc))
+
+    assert result["failed"] is True and result["msg"].startswith(f"Could not create flow log {NAME}")
+    assert "FlowLogAlreadyExists" in result["msg"] or result.get("error", {}).get("code") == "FlowLogAlreadyExists"
 
 
 def test_updates_tags_in_place(aws, api, run_module, vpc):
