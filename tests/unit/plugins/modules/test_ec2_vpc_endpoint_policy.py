@@ -105,3 +105,8 @@ def test_without_boto3_fails_cleanly(run_module, no_boto):
     result = run_module(no_boto(module), {"endpoints": []})
     assert result["failed"] is True
     assert "Failed to import the required Python library (botocore and boto3)" in result["msg"]
+
+
+def test_an_unknown_endpoint_fails(run_module, endpoints):
+    result = run_module(module, {"endpoints": [{"vpc_endpoint_id": "vpce-0000000000000000f", "policy": ACCOUNT_ONLY}]})
+    assert result["failed"] is True and "vpce-0000000000000000f" in result["msg"]
