@@ -39,9 +39,9 @@ def policy_of(aws, endpoint_id):
     return json.loads(endpoint["PolicyDocument"])
 
 
-def args(endpoints, s3=LAYERS, logs=ACCOUNT_ONLY):
-    return {"endpoints": [{"vpc_endpoint_id": endpoints["s3"], "policy": s3},
-                          {"vpc_endpoint_id": endpoints["logs"], "policy": logs}]}
+def args(endpoints, s3=None, logs=None):
+    return {"endpoints": [{"vpc_endpoint_id": endpoints["s3"], "policy": s3 or LAYERS},
+                          {"vpc_endpoint_id": endpoints["logs"], "policy": logs or ACCOUNT_ONLY}]}
 
 
 def test_sets_every_policy_in_one_run_then_is_a_no_op(aws, api, run_module, endpoints):
