@@ -100,7 +100,7 @@ def test_a_policy_changed_by_hand_is_predicted_then_set_back_and_the_rerun_write
     assert "ModifyVpcEndpoint" not in check_calls and policies(aws, ENV) == drifted_now, "check mode writes nothing"
     # It predicts the fix: the policy task changes, with the two endpoints in its diff.
     task = check.output.split("Keep the endpoint policies", 1)[1].split("TASK [", 1)[0]
-    assert "changed: [dev]" in task and drifted["s3"][0] in task and drifted["secretsmanager"][0] in task, task
+    assert "changed: [dev-payment]" in task and drifted["s3"][0] in task and drifted["secretsmanager"][0] in task, task
 
     emulator.start_recording()
     fix = run_playbook("site.yml", ENV)
