@@ -850,6 +850,29 @@ def _alb_deletion_protection_refusal():
     ELBv2Backend.delete_load_balancer = delete_load_balancer
 
 
+def _vpc_endpoint_reset_policy():
+    """EC2: moto ignores ModifyVpcEndpoint's ResetPolicy. As AWS documents it (EC2 API Reference, ModifyVpcEndpoint:
+    "(Gateway endpoint) Specify true to reset the policy document to the default policy. The default policy allows
+    full access to the service"): a gateway endpoint gets the full-access default policy back."""
+    import json
+
+    from moto.ec2.models.vpcs import VPCEndPoint
+    from moto.ec2.responses.vpcs import VPCs
+
+    original = VPCs.modify_vpc_endpoint
+
+    @functools.wraps(original)
+    def modify_vpc_endpoint(self):
+        result = original(self)
+        if self._get_bool_param("ResetPolicy", if_none=False):
+            [endpoint] = self.ec2_backend.describe_vpc_endpoints(vpc_end_point_ids=[self._get_param("VpcEndpointId")])
+            if endpoint.vpc_endpoint_type.lower() == "gateway":
+                endpoint.policy_document = json.dumps(VPCEndPoint.DEFAULT_POLICY)
+        return result
+
+    VPCs.modify_vpc_endpoint = modify_vpc_endpoint
+
+
 def _secret_marked_for_deletion_message():
     """Secrets Manager: moto refuses GetSecretValue on a secret scheduled for deletion with its own wording ("currently
     marked deleted"); AWS's InvalidRequestException says "You can't perform this operation on the secret because it
@@ -1059,6 +1082,7 @@ PATCHES = [
     _alb_access_log_test_file,
     _bucket_policy_conditions,
     _flow_logs_to_an_s3_folder,
+    _vpc_endpoint_reset_policy,
     _wafv2_associations,
     _alb_redirect_defaults,
     _keep_ecs_service_settings,

@@ -66,7 +66,8 @@ class CallbackModule(DefaultCallback):
             self._plugin_options["display_skipped_hosts"] = False
 
     def _count(self, result):
-        if not run_summary.manages_resources(result.task.action):
+        if not run_summary.manages_resources(result.task.action) or not run_summary.counted(
+                result.task.action, result.result.get("changed", False)):
             return
         role = result.task._role
         name = run_summary.role_name(role.get_name() if role else None)

@@ -87,7 +87,8 @@ options:
         HTTPS, on 443 with a TLS 1.2+ policy, port 80 redirecting), C(backup_retention_days) (days a protected
         environment's backup plan keeps each recovery point), C(alert_emails) (addresses the alert topic must
         have subscribed), C(alert_event_categories) (RDS event categories the cluster's and instances' subscriptions
-        must send), C(account_id) (the account, whose ID the audit bucket's global name carries) and
+        must send), C(account_id) (the account, whose ID the audit bucket's global name carries and the endpoint
+        policies name), optionally C(partition) (of the account's ARNs, C(aws) when left out) and
         C(audit_log_retention_days) (days the audit bucket's objects and the database's exported log are kept).
     type: dict
     required: true

@@ -78,9 +78,20 @@ class Tally:
 RESOURCE_COLLECTIONS = ("amazon.aws.", "community.aws.", "payments.platform.")
 
 
+# Modules that set a setting of resources another task of the role already counts (the endpoint policies of the
+# endpoints ec2_vpc_endpoint counts): counted only when they change something, so that a converged run counts each
+# resource once and a setting put back still shows as a change.
+SETTINGS_OF_COUNTED_RESOURCES = ("payments.platform.ec2_vpc_endpoint_policy",)
+
+
 def manages_resources(action):
     """True for a module of RESOURCE_COLLECTIONS that writes (not an *_info one): what the summary counts."""
     return action.startswith(RESOURCE_COLLECTIONS) and not action.endswith("_info")
+
+
+def counted(action, changed):
+    """Whether a result of `action` (a module that manages_resources) counts in the summary."""
+    return bool(changed) or action not in SETTINGS_OF_COUNTED_RESOURCES
 
 
 def role_name(fqcn):

@@ -18,7 +18,9 @@ import re
 from collections.abc import Mapping
 from datetime import datetime, timezone
 
-from ansible_collections.payments.platform.plugins.plugin_utils import audit, kms, naming, waf
+from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
+
+from ansible_collections.payments.platform.plugins.plugin_utils import audit, endpoints, kms, naming, waf
 from ansible_collections.payments.platform.plugins.plugin_utils.reachability import (
     analyse,
     internet_gateway_route,
@@ -111,9 +113,9 @@ class Environment:
         self.groups = groups.get("security_groups") or []
         self.group_ids = {g.get("group_name"): g.get("group_id") for g in self.groups}
 
-        endpoints, self.endpoints_problem = self.reads.get("endpoints")
+        found, self.endpoints_problem = self.reads.get("endpoints")
         # AWS lists deleted endpoints for a while; they are no longer part of the environment.
-        self.endpoints = [e for e in endpoints.get("vpc_endpoints") or []
+        self.endpoints = [e for e in found.get("vpc_endpoints") or []
                           if (e.get("state") or "").lower() != "deleted"]
 
         clusters, self.cluster_problem = self.reads.get("db_cluster")
@@ -427,6 +429,42 @@ def endpoints_check(env):
     prefix = naming.endpoint_service(env.x["region"], "")
     return check(name, PASS, "%d endpoints available: %s" % (
         len(env.endpoints), _join(sorted(s[len(prefix):] if s.startswith(prefix) else s for s in by_service))))
+
+
+def endpoint_policies_check(env):
+    """Each endpoint holds the platform's policy (filter vpc_endpoint_policies), not AWS's full-access default."""
+    name = "vpc: endpoint policies"
+    fix = ("Re-run the deploy (%s): the vpc role sets each endpoint's policy back (payments.platform."
+           "vpc_endpoint_policies)." % env.deploy)
+    if env.endpoints_problem:
+        return _read_failure(name, "the VPC endpoints", env.endpoints_problem)
+    if not env.x["account_id"]:
+        return check(name, FAIL, "the account was not read (the policies name it)",
+                     "Check the AWS credentials, then run verify again.")
+    wanted = endpoints.endpoint_policies({"id": env.x["account_id"], "partition": env.x.get("partition") or "aws"},
+                                         env.x["name_prefix"], env.x["region"], env.x["endpoint_services"])
+    problems, held = [], []
+    for service, policy in wanted.items():
+        for endpoint in env.endpoints:
+            if endpoint.get("service_name") != naming.endpoint_service(env.x["region"], service):
+                continue
+            label = "%s (%s)" % (endpoint.get("vpc_endpoint_id"), service)
+            try:
+                live = json.loads(endpoint.get("policy_document") or "")
+            except ValueError:
+                problems.append("%s has no readable policy" % label)
+                continue
+            if not compare_policies(live, policy):
+                held.append(service)
+            elif not compare_policies(live, endpoints.DEFAULT_POLICY):
+                problems.append("%s has AWS's default policy (full access for any principal)" % label)
+            else:
+                problems.append("%s has a policy other than the platform's" % label)
+    if problems:
+        return check(name, FAIL, "; ".join(problems), fix)
+    # A missing endpoint is the routing check's failure.
+    return check(name, PASS, "%s: s3 to ECR's layer bucket and %s only; the interface endpoints to principals of %s "
+                 "only" % (_join(held) or "no endpoint", env.audit_bucket_name, env.x["account_id"]))
 
 
 def default_group_check(env):
@@ -1561,7 +1599,7 @@ def evaluate(reads, expected):
         return [first]
     return (
         [first, public_routing_check(env), private_routing_check(env), local_route_check(env), endpoints_check(env),
-         default_group_check(env), placement_check(env)]
+         endpoint_policies_check(env), default_group_check(env), placement_check(env)]
         + reachability_checks(env)
         + [service_check(env), deployment_check(env), running_check(env), scalable_target_check(env),
            scaling_policy_check(env), target_group_check(env)]

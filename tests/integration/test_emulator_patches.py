@@ -432,3 +432,27 @@ def test_a_bucket_policy_statement_whose_condition_does_not_match_does_not_apply
         s3.delete_bucket_policy(Bucket="patch-policy")
         delete_all()
         s3.delete_bucket(Bucket="patch-policy")
+def test_reset_policy_gives_a_gateway_endpoint_the_default_policy_back(aws):
+    ec2 = aws("ec2", region=REGION)
+    vpc = ec2.create_vpc(CidrBlock="10.80.0.0/16")["Vpc"]["VpcId"]
+    table = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+    narrow = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                                                      "Resource": "arn:aws:s3:::some-bucket/*"}]}
+    endpoint = ec2.create_vpc_endpoint(VpcId=vpc, ServiceName=f"com.amazonaws.{REGION}.s3", VpcEndpointType="Gateway",
+                                       RouteTableIds=[table], PolicyDocument=json.dumps(narrow))["VpcEndpoint"]
+
+    def policy():
+        [found] = ec2.describe_vpc_endpoints(VpcEndpointIds=[endpoint["VpcEndpointId"]])["VpcEndpoints"]
+        return json.loads(found["PolicyDocument"])
+
+    try:
+        assert policy() == narrow
+        ec2.modify_vpc_endpoint(VpcEndpointId=endpoint["VpcEndpointId"], ResetPolicy=True)
+        # AWS's default: full access to the service.
+        assert policy()["Statement"] == [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]
+        ec2.modify_vpc_endpoint(VpcEndpointId=endpoint["VpcEndpointId"], PolicyDocument=json.dumps(narrow))
+        assert policy() == narrow, "a policy document is stored as given"
+    finally:
+        ec2.delete_vpc_endpoints(VpcEndpointIds=[endpoint["VpcEndpointId"]])
+        ec2.delete_route_table(RouteTableId=table)
+        ec2.delete_vpc(VpcId=vpc)

@@ -24,7 +24,7 @@ ENV = "dev"
 PREFIX = f"{ENV}-payment"
 # What moto cannot show: it registers no target. Real AWS shows the same for the first seconds after a deploy.
 RUNTIME_CHECKS = {"alb: target health"}
-CHECK_COUNT = 44
+CHECK_COUNT = 45
 
 
 def verify(emulator, tmp_path, *envs):
@@ -301,6 +301,16 @@ def stop_logging_connections(aws):
     return lambda: put("1")
 
 
+def reset_the_s3_endpoint_policy(aws):
+    ec2 = aws("ec2", ENV)
+    [endpoint] = ec2.describe_vpc_endpoints(Filters=[
+        {"Name": "service-name", "Values": [f"com.amazonaws.{ENV_REGIONS[ENV]}.s3"]},
+        {"Name": "tag:Name", "Values": [f"{PREFIX}-s3-endpoint"]}])["VpcEndpoints"]
+    policy = endpoint["PolicyDocument"]
+    ec2.modify_vpc_endpoint(VpcEndpointId=endpoint["VpcEndpointId"], ResetPolicy=True)
+    return lambda: ec2.modify_vpc_endpoint(VpcEndpointId=endpoint["VpcEndpointId"], PolicyDocument=policy)
+
+
 @dataclass
 class Breakage:
     make: Callable
@@ -343,6 +353,8 @@ BREAKAGES = {
     "flow log deleted": Breakage(delete_the_flow_log, "vpc: flow logs", "no flow log captures all of"),
     "access logs turned off": Breakage(turn_off_access_logs, "alb: access logs", "access logs are off"),
     "audit bucket's public access unblocked": Breakage(unblock_public_access, "audit: bucket", "public access is not blocked"),
+    "S3 endpoint back to AWS's default policy": Breakage(reset_the_s3_endpoint_policy, "vpc: endpoint policies",
+                                                         "(s3) has AWS's default policy (full access for any principal)"),
     "connections no longer logged": Breakage(stop_logging_connections, "rds: connection logging", "log_connections is 0"),
 }
 

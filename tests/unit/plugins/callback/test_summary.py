@@ -84,9 +84,12 @@ def test_counts_resources_per_host_and_role(shown):
     plugin.v2_runner_on_ok(result(action="amazon.aws.ec2_vpc_net_info"))  # reads only
     plugin.v2_runner_on_ok(result(action="ansible.builtin.set_fact"))
     plugin.v2_runner_on_ok(result(role=None))  # outside any role
+    # The endpoints' policies: counted only when one was set back.
+    plugin.v2_runner_on_ok(result(action="payments.platform.ec2_vpc_endpoint_policy"))
+    plugin.v2_runner_on_ok(result(action="payments.platform.ec2_vpc_endpoint_policy", changed=True))
 
-    assert plugin._tally.rows("dev-payment") == [("vpc", 2, 1)]
-    assert [call[0] for call in shown] == ["v2_runner_on_ok"] * 5, "every result still goes to the default callback"
+    assert plugin._tally.rows("dev-payment") == [("vpc", 3, 1)]
+    assert [call[0] for call in shown] == ["v2_runner_on_ok"] * 7, "every result still goes to the default callback"
 
 
 def test_debug_messages_are_shown_even_when_ok_results_are_not(shown):

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from ansible_collections.payments.platform.plugins.plugin_utils import audit, kms
+from ansible_collections.payments.platform.plugins.plugin_utils import audit, endpoints, kms
 from ansible_collections.payments.platform.plugins.plugin_utils import verification as v
 
 P = "dev-payment"
@@ -60,8 +60,10 @@ LOCAL = {"destination_cidr_block": CIDR, "gateway_id": "local", "state": "active
 
 
 def endpoint(service, kind="Interface", state="available", tables=()):
+    policy = endpoints.endpoint_policies({"id": ACCOUNT, "partition": "aws"}, P, REGION, [service])[service]
     return {"vpc_endpoint_id": "vpce-%s" % service.replace(".", ""), "service_name": "com.amazonaws.%s.%s" % (
-        REGION, service), "state": state, "vpc_endpoint_type": kind, "route_table_ids": list(tables)}
+        REGION, service), "state": state, "vpc_endpoint_type": kind, "route_table_ids": list(tables),
+        "policy_document": json.dumps(policy)}
 
 
 TRUST = {"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole",
@@ -262,7 +264,7 @@ def expected(**overrides):
 
 CHECKS = [
     "network: vpc", "routing: public subnets", "routing: private subnets", "routing: local route",
-    "routing: vpc endpoints", "network: default security group", "network: placement",
+    "routing: vpc endpoints", "vpc: endpoint policies", "network: default security group", "network: placement",
     "reachability: internet -> alb:80", "reachability: internet -> alb:443", "reachability: alb -> ecs:8080",
     "reachability: ecs -> db:5432", "reachability: internet -> ecs:8080", "reachability: internet -> db:5432",
     "reachability: only ecs -> db:5432",
@@ -398,7 +400,7 @@ def test_unreadable_subnets_and_route_tables():
     read_failures("subnets", network)
     read_failures("route_tables", network)
     read_failures("security_groups", ["reachability: only ecs -> db:5432"])
-    read_failures("endpoints", ["routing: vpc endpoints"])
+    read_failures("endpoints", ["routing: vpc endpoints", "vpc: endpoint policies"])
 
 
 def test_public_subnet_without_internet_route():
@@ -512,6 +514,54 @@ def test_endpoints_missing_failed_pending_and_unrouted():
     ]
     assert fix.startswith("Re-run the deploy (ansible-playbook site.yml -i inventories/dev): the vpc role creates them")
     assert "aws ec2 delete-vpc-endpoints --region %s --vpc-endpoint-ids vpce-ecrapi" % REGION in fix
+
+
+def test_endpoint_policies_pass_as_written_differently():
+    reads = healthy_reads()
+    s3 = reads["endpoints"]["vpc_endpoints"][0]
+    policy = json.loads(s3["policy_document"])
+    policy["Statement"].reverse()  # the order of statements does not count
+    s3["policy_document"] = json.dumps(policy, indent=2)
+    status, detail, fix = run(reads)["vpc: endpoint policies"]
+    assert (status, fix) == (v.PASS, "")
+    assert detail == ("s3, ecr.api, ecr.dkr, logs, secretsmanager: s3 to ECR's layer bucket and %s only; the interface "
+                      "endpoints to principals of %s only" % (AUDIT_BUCKET, ACCOUNT))
+
+
+def test_endpoint_policies_default_other_or_unreadable_fail():
+    reads = healthy_reads()
+    found = reads["endpoints"]["vpc_endpoints"]
+    found[0]["policy_document"] = json.dumps(dict(endpoints.DEFAULT_POLICY, Version="2008-10-17"))
+    other = json.loads(found[1]["policy_document"])
+    other["Statement"][0]["Condition"]["StringEquals"]["aws:PrincipalAccount"] = "210987654321"
+    found[1]["policy_document"] = json.dumps(other)
+    found[2]["policy_document"] = None
+    detail, fix = only_failure(reads, "vpc: endpoint policies")
+    assert detail == ("vpce-s3 (s3) has AWS's default policy (full access for any principal); vpce-ecrapi (ecr.api) "
+                      "has a policy other than the platform's; vpce-ecrdkr (ecr.dkr) has no readable policy")
+    assert fix == ("Re-run the deploy (ansible-playbook site.yml -i inventories/dev): the vpc role sets each endpoint's "
+                   "policy back (payments.platform.vpc_endpoint_policies).")
+
+
+def test_endpoint_policies_need_the_account():
+    status, detail, fix = run(healthy_reads(), account_id="")["vpc: endpoint policies"]
+    assert (status, detail) == (v.FAIL, "the account was not read (the policies name it)") and fix
+
+
+def test_endpoint_policies_of_another_partition():
+    reads = healthy_reads()
+    reads["endpoints"]["vpc_endpoints"][0]["policy_document"] = json.dumps(endpoints.endpoint_policies(
+        {"id": ACCOUNT, "partition": "aws-cn"}, P, REGION, ["s3"])["s3"])
+    assert run(reads)["vpc: endpoint policies"][0] == v.FAIL
+    assert run(reads, partition="aws-cn")["vpc: endpoint policies"][0] == v.PASS
+
+
+def test_no_endpoint_no_policy_problem():
+    reads = healthy_reads()
+    reads["endpoints"]["vpc_endpoints"] = []
+    assert run(reads)["vpc: endpoint policies"][:2] == (
+        v.PASS, "no endpoint: s3 to ECR's layer bucket and %s only; the interface endpoints to principals of %s only"
+        % (AUDIT_BUCKET, ACCOUNT))
 
 
 def test_deleted_endpoints_are_ignored():
