@@ -432,6 +432,8 @@ def test_a_bucket_policy_statement_whose_condition_does_not_match_does_not_apply
         s3.delete_bucket_policy(Bucket="patch-policy")
         delete_all()
         s3.delete_bucket(Bucket="patch-policy")
+
+
 def test_reset_policy_gives_a_gateway_endpoint_the_default_policy_back(aws):
     ec2 = aws("ec2", region=REGION)
     vpc = ec2.create_vpc(CidrBlock="10.80.0.0/16")["Vpc"]["VpcId"]
